@@ -1,0 +1,64 @@
+import { Command, CommanderError } from 'commander';
+import { parseConfig, type Config } from '../core/config.js';
+import { createI18n, type Formatter } from '../core/i18n.js';
+import { readCatalogs } from '../locales.js';
+import { VERSION } from '../version.js';
+import { fail } from './output.js';
+import { dataCommands } from './data-commands.js';
+import { serverCommands } from './server-commands.js';
+import { userCommands } from './user-commands.js';
+
+export interface CliContext {
+  config: () => Config;
+  fmt: Formatter;
+  /** Set by an action that ends on its own terms (a failure already printed). */
+  exitCode: number;
+}
+
+/** `partnerdesk <subcommand>`: every subcommand works on the configured store directly. */
+export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const i18n = createI18n(readCatalogs());
+  // the CLI's own language, before config is parsed (a bad config must still be explained)
+  let locale: Config['cliLocale'] = 'en';
+  let config: Config | undefined;
+  let configError: unknown;
+  try {
+    config = parseConfig(env, process.cwd());
+    locale = config.cliLocale;
+  } catch (e) {
+    configError = e;
+  }
+  const fmt = i18n.formatter(locale);
+  const jsonWanted = argv.includes('--json');
+  const ctx: CliContext = {
+    fmt,
+    exitCode: 0,
+    config: () => {
+      if (!config) throw configError;
+      return config;
+    },
+  };
+
+  const program = new Command('partnerdesk')
+    .description(fmt.t('cli.description'))
+    .version(VERSION, '-V, --version')
+    .helpOption('-h, --help', fmt.t('cli.help'))
+    .helpCommand(true)
+    .showHelpAfterError()
+    .exitOverride();
+  serverCommands(program, ctx);
+  userCommands(program, ctx);
+  dataCommands(program, ctx);
+
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      process.exitCode = e.exitCode;
+      return;
+    }
+    process.exitCode = fail(e, fmt, jsonWanted);
+    return;
+  }
+  if (ctx.exitCode) process.exitCode = ctx.exitCode;
+}

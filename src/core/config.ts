@@ -1,0 +1,169 @@
+import { AppError } from './errors.js';
+import { matchLocale, DEFAULT_LOCALE, type Locale } from './i18n.js';
+
+/**
+ * Configuration comes from the environment only. Parsing is pure: it takes an env record and
+ * returns a typed config, or throws one AppError naming the variable, the value and what it wants.
+ * Every variable is listed in docs/operations.md.
+ */
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  dbSchema: string;
+  poolMax: number;
+  demo: boolean;
+  worker: boolean;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  publicUrl: string;
+  cookieSecure: boolean;
+  bodyLimit: number;
+  sessionTtlHours: number;
+  clockStart: Date | undefined;
+  adminEmail: string | undefined;
+  adminPassword: string | undefined;
+  cliLocale: Locale;
+}
+
+/** The PARTNERDESK_* variables the desk knows; any other one is a typo and is refused. */
+export const KNOWN_VARS = [
+  'PARTNERDESK_DATA_DIR',
+  'PARTNERDESK_DB_SCHEMA',
+  'PARTNERDESK_DB_POOL_MAX',
+  'PARTNERDESK_DEMO',
+  'PARTNERDESK_WORKER',
+  'PARTNERDESK_LOG_LEVEL',
+  'PARTNERDESK_PUBLIC_URL',
+  'PARTNERDESK_COOKIE_SECURE',
+  'PARTNERDESK_BODY_LIMIT',
+  'PARTNERDESK_SESSION_TTL_HOURS',
+  'PARTNERDESK_CLOCK_START',
+  'PARTNERDESK_ADMIN_EMAIL',
+  'PARTNERDESK_ADMIN_PASSWORD',
+  'PARTNERDESK_LOCALE',
+  // read by the test harness, never by the desk itself
+  'PARTNERDESK_TEST_STORE',
+  'PARTNERDESK_TEST_DATABASE_URL',
+  'PARTNERDESK_TEST_TEMPLATE',
+  'PARTNERDESK_TEST_RUN',
+] as const;
+
+type Env = Record<string, string | undefined>;
+
+function invalid(name: string, value: string, expected: string): AppError {
+  return new AppError('bad_request', 'config.invalid', { name, value, expected }, { field: name });
+}
+
+function int(env: Env, name: string, def: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) throw invalid(name, raw, `${min}–${max}`);
+  return Number(raw);
+}
+
+function bool(env: Env, name: string, def: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  const v = raw.toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  throw invalid(name, raw, '0 | 1');
+}
+
+function oneOf<T extends string>(env: Env, name: string, def: T, values: readonly T[]): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  if (!(values as readonly string[]).includes(raw)) throw invalid(name, raw, values.join(' | '));
+  return raw as T;
+}
+
+export function parseConfig(env: Env, cwd: string): Config {
+  for (const name of Object.keys(env)) {
+    if (name.startsWith('PARTNERDESK_') && !(KNOWN_VARS as readonly string[]).includes(name)) {
+      throw new AppError('bad_request', 'config.unknown', { name }, { field: name });
+    }
+  }
+  const port = int(env, 'PORT', 3000, 0, 65535);
+  const host = env.HOST || '127.0.0.1';
+
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl) {
+    let u: URL;
+    try {
+      u = new URL(databaseUrl);
+    } catch {
+      throw invalid('DATABASE_URL', redactUrl(databaseUrl), 'postgres://user:password@host:5432/database');
+    }
+    if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') {
+      throw invalid('DATABASE_URL', redactUrl(databaseUrl), 'postgres://user:password@host:5432/database');
+    }
+  }
+
+  const dbSchema = env.PARTNERDESK_DB_SCHEMA || 'public';
+  if (!/^[a-z_][a-z0-9_]{0,50}$/.test(dbSchema)) throw invalid('PARTNERDESK_DB_SCHEMA', dbSchema, '[a-z_][a-z0-9_]*');
+  if (dbSchema !== 'public' && !databaseUrl) throw invalid('PARTNERDESK_DB_SCHEMA', dbSchema, 'public (the embedded store has one schema)');
+
+  const publicUrl = (env.PARTNERDESK_PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, '');
+  try {
+    new URL(publicUrl);
+  } catch {
+    throw invalid('PARTNERDESK_PUBLIC_URL', publicUrl, 'https://desk.example.com');
+  }
+  const secureMode = oneOf(env, 'PARTNERDESK_COOKIE_SECURE', 'auto', ['auto', '0', '1'] as const);
+
+  let clockStart: Date | undefined;
+  if (env.PARTNERDESK_CLOCK_START) {
+    clockStart = new Date(env.PARTNERDESK_CLOCK_START);
+    if (Number.isNaN(clockStart.getTime())) throw invalid('PARTNERDESK_CLOCK_START', env.PARTNERDESK_CLOCK_START, '2026-10-01T00:00:00Z');
+  }
+
+  const adminEmail = env.PARTNERDESK_ADMIN_EMAIL || undefined;
+  const adminPassword = env.PARTNERDESK_ADMIN_PASSWORD || undefined;
+  if (adminEmail && !/^[^@\s]+@[^@\s]+$/.test(adminEmail)) throw invalid('PARTNERDESK_ADMIN_EMAIL', adminEmail, 'name@example.com');
+  if (adminPassword && adminPassword.length < 12) throw invalid('PARTNERDESK_ADMIN_PASSWORD', '***', '12+ characters');
+  if (Boolean(adminEmail) !== Boolean(adminPassword)) {
+    throw invalid(adminEmail ? 'PARTNERDESK_ADMIN_PASSWORD' : 'PARTNERDESK_ADMIN_EMAIL', '', 'both PARTNERDESK_ADMIN_EMAIL and PARTNERDESK_ADMIN_PASSWORD');
+  }
+
+  const cliLocaleRaw = env.PARTNERDESK_LOCALE;
+  if (cliLocaleRaw && !matchLocale(cliLocaleRaw)) throw invalid('PARTNERDESK_LOCALE', cliLocaleRaw, 'en | de | zh-CN | ru');
+  const cliLocale = matchLocale(cliLocaleRaw) ?? matchLocale(env.LC_ALL) ?? matchLocale(env.LANG) ?? DEFAULT_LOCALE;
+
+  return {
+    port,
+    host,
+    databaseUrl,
+    dataDir: resolvePath(cwd, env.PARTNERDESK_DATA_DIR || 'data'),
+    dbSchema,
+    poolMax: int(env, 'PARTNERDESK_DB_POOL_MAX', 10, 1, 200),
+    demo: bool(env, 'PARTNERDESK_DEMO', true),
+    worker: bool(env, 'PARTNERDESK_WORKER', true),
+    logLevel: oneOf(env, 'PARTNERDESK_LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+    publicUrl,
+    cookieSecure: secureMode === 'auto' ? publicUrl.startsWith('https:') : secureMode === '1',
+    bodyLimit: int(env, 'PARTNERDESK_BODY_LIMIT', 1_048_576, 1024, 1_073_741_824),
+    sessionTtlHours: int(env, 'PARTNERDESK_SESSION_TTL_HOURS', 12, 1, 24 * 90),
+    clockStart,
+    adminEmail,
+    adminPassword,
+    cliLocale,
+  };
+}
+
+function resolvePath(cwd: string, p: string): string {
+  if (p.startsWith('/')) return p.replace(/\/+$/, '') || '/';
+  const parts = [...cwd.split('/'), ...p.split('/')];
+  const out: string[] = [];
+  for (const part of parts) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') out.pop();
+    else out.push(part);
+  }
+  return '/' + out.join('/');
+}
+
+/** Hide a password in a connection string before it is shown anywhere. */
+export function redactUrl(url: string): string {
+  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+}

@@ -1,0 +1,49 @@
+import pino, { type Logger } from 'pino';
+import { offsetClock, systemClock, type Clock } from './core/clock.js';
+import type { Config } from './core/config.js';
+import type { I18n } from './core/i18n.js';
+import type { Db, Store } from './db/store.js';
+import { EffectRegistry } from './jobs/dispatcher.js';
+import type { Jobs } from './jobs/boss.js';
+import { loadI18n } from './locales.js';
+
+/**
+ * What use cases, routes and jobs are given: explicit dependencies, no container.
+ * Tests build the same object with a TestClock and a test store.
+ */
+export interface Deps {
+  config: Config;
+  store: Store;
+  db: Db;
+  clock: Clock;
+  i18n: I18n;
+  log: Logger;
+  effects: EffectRegistry;
+  /** Set when the process runs the job queue (serve, worker); the CLI does without. */
+  jobs?: Jobs;
+  notifyOutbox?: () => void;
+}
+
+export function clockFor(config: Config): Clock {
+  if (!config.clockStart) return systemClock;
+  return offsetClock(config.clockStart.getTime() - Date.now());
+}
+
+export function makeLogger(config: Config): Logger {
+  return pino({
+    level: config.logLevel,
+    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.secret', '*.token'], remove: true },
+  });
+}
+
+export function makeDeps(config: Config, store: Store, extra: Partial<Pick<Deps, 'clock' | 'log' | 'effects'>> = {}): Deps {
+  return {
+    config,
+    store,
+    db: store.db,
+    clock: extra.clock ?? clockFor(config),
+    i18n: loadI18n(),
+    log: extra.log ?? makeLogger(config),
+    effects: extra.effects ?? new EffectRegistry(),
+  };
+}

@@ -1,0 +1,86 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { AppError } from '../core/errors.js';
+import type { Deps } from '../deps.js';
+import { auditRoutes } from '../modules/audit/audit.routes.js';
+import { systemRoutes } from '../modules/system/system.routes.js';
+import { authRoutes } from '../modules/users/auth.routes.js';
+import { userRoutes } from '../modules/users/users.routes.js';
+import { WEB_DIST_DIR } from '../paths.js';
+import { VERSION } from '../version.js';
+import { registerAuth } from './auth.js';
+import { registerIdempotency } from './idempotency.js';
+import { toProblem } from './problem.js';
+
+export interface AppOptions {
+  /** Serve the built web app from this folder (default dist/web). */
+  webDir?: string;
+}
+
+/** The HTTP API, OpenAPI document, docs UI and web app. Listening is the caller's business. */
+export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    // request lines only at debug; faults are logged by the error handler
+    loggerInstance: deps.log.child({ part: 'http' }, { level: deps.config.logLevel === 'trace' || deps.config.logLevel === 'debug' ? deps.config.logLevel : 'warn' }) as FastifyBaseLogger,
+    bodyLimit: deps.config.bodyLimit,
+    trustProxy: false,
+    requestIdHeader: 'x-request-id',
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.setErrorHandler((err, req, reply) => {
+    const fmt = req.fmt ?? deps.i18n.formatter('en');
+    const p = toProblem(err, fmt, req.url.split('?')[0] ?? req.url, req.id);
+    if (p.fault) req.log.error({ err }, 'request failed');
+    reply.code(p.status).headers(p.headers);
+    return reply.serializer((x: unknown) => JSON.stringify(x)).send(p.body);
+  });
+
+  await app.register(fastifyCookie);
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Partnerdesk API', version: VERSION, description: 'Billing-and-support desk of a Microsoft CSP partner.' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'API token from `partnerdesk token create`' },
+          session: { type: 'apiKey', in: 'cookie', name: 'pd_session', description: 'Browser session; state-changing calls also need X-CSRF-Token' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  registerAuth(app, deps);
+  registerIdempotency(app, deps);
+
+  systemRoutes(app, deps);
+  authRoutes(app, deps);
+  userRoutes(app, deps);
+  auditRoutes(app, deps);
+
+  const webDir = opts.webDir ?? WEB_DIST_DIR;
+  const hasWeb = existsSync(join(webDir, 'index.html'));
+  if (hasWeb) await app.register(fastifyStatic, { root: webDir, prefix: '/', wildcard: false, index: ['index.html'] });
+
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0] ?? '';
+    const isApi = path.startsWith('/api/') || path === '/api' || path.startsWith('/docs') || path.endsWith('.json');
+    if (!isApi && hasWeb && (req.method === 'GET' || req.method === 'HEAD') && (req.headers.accept ?? '').includes('text/html')) {
+      return reply.sendFile('index.html'); // client-side routes of the web app
+    }
+    throw new AppError('not_found', 'route_not_found', { method: req.method, path });
+  });
+
+  return app;
+}

@@ -1,0 +1,97 @@
+import { createServer } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { AppError } from './core/errors.js';
+import type { Config } from './core/config.js';
+import { openStore, type Store } from './db/store.js';
+import { migrate } from './db/migrate.js';
+import { makeDeps, type Deps } from './deps.js';
+import { createJobs } from './jobs/boss.js';
+import { jobDefinitions, OUTBOX_DISPATCH } from './jobs/definitions.js';
+import { registerCoreEffects } from './jobs/effects.js';
+import { buildApp } from './http/app.js';
+import { seedDemo, type SeedResult } from './demo/seed.js';
+import { countUsers, findUserByEmail } from './modules/users/users.repo.js';
+import { createUser } from './modules/users/manage-users.js';
+import { systemActor } from './db/tx.js';
+
+/** Open the configured store and apply migrations: what every command that touches data does first. */
+export async function openAndMigrate(config: Config, command: string): Promise<{ store: Store; applied: string[] }> {
+  const store = await openStore(config, { command });
+  try {
+    const applied = await migrate(store.pool, store.schema);
+    return { store, applied };
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+}
+
+function portFree(host: string, port: number): Promise<boolean> {
+  if (port === 0) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(false));
+    s.listen({ host, port, exclusive: true }, () => s.close(() => resolve(true)));
+  });
+}
+
+export interface Running {
+  deps: Deps;
+  app?: FastifyInstance;
+  url?: string;
+  seed?: SeedResult;
+  bootstrapAdmin?: string;
+  noUsers: boolean;
+  stop(): Promise<void>;
+}
+
+/**
+ * Start `serve` (HTTP + in-process worker unless PARTNERDESK_WORKER=0) or `worker` (jobs only).
+ * Checks that can fail on bad configuration run before anything is created.
+ */
+export async function start(config: Config, mode: 'serve' | 'worker'): Promise<Running> {
+  if (mode === 'serve' && !(await portFree(config.host, config.port))) {
+    throw new AppError('conflict', 'config.port_in_use', { port: config.port, host: config.host });
+  }
+  const { store } = await openAndMigrate(config, mode);
+  let app: FastifyInstance | undefined;
+  const deps = makeDeps(config, store);
+  const stopAll = async () => {
+    await app?.close().catch(() => undefined);
+    await deps.jobs?.stop().catch((err) => deps.log.warn({ err }, 'job queue stop failed'));
+    await store.close();
+  };
+  try {
+    registerCoreEffects(deps.effects);
+    const work = mode === 'worker' || config.worker;
+    const jobs = createJobs(store, deps.log.child({ part: 'jobs' }), jobDefinitions(deps));
+    deps.jobs = jobs;
+    await jobs.start({ work });
+    deps.notifyOutbox = () => {
+      jobs.send(OUTBOX_DISPATCH, {}, { singletonKey: OUTBOX_DISPATCH, singletonSeconds: 1, singletonNextSlot: true }).catch((err) =>
+        deps.log.warn({ err }, 'outbox nudge failed'),
+      );
+    };
+
+    if (mode === 'worker') return { deps, noUsers: false, stop: stopAll };
+
+    let bootstrapAdmin: string | undefined;
+    if (config.adminEmail && config.adminPassword && !(await findUserByEmail(deps.db, config.adminEmail))) {
+      await createUser(deps, systemActor, { email: config.adminEmail, password: config.adminPassword, role: 'admin', name: 'Administrator' });
+      bootstrapAdmin = config.adminEmail;
+    }
+    const seed = config.demo ? await seedDemo(deps) : undefined;
+    const noUsers = (await countUsers(deps.db)) === 0;
+
+    app = await buildApp(deps);
+    await app.listen({ host: config.host, port: config.port });
+    const addr = app.server.address();
+    const port = typeof addr === 'object' && addr ? addr.port : config.port;
+    const url = config.port === port ? config.publicUrl : `http://localhost:${port}`;
+    store.lock?.update({ url });
+    return { deps, app, url, ...(seed && { seed }), ...(bootstrapAdmin && { bootstrapAdmin }), noUsers, stop: stopAll };
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+}
