@@ -20,7 +20,17 @@ export interface Principal {
   tokenId?: string;
 }
 
+export interface RouteAccess {
+  method: string;
+  url: string;
+  access: Access;
+}
+
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every /api route with its declared access: the source of the access test matrix. */
+    routeAccess: RouteAccess[];
+  }
   interface FastifyContextConfig {
     access?: Access;
   }
@@ -87,9 +97,12 @@ export function registerAuth(app: FastifyInstance, deps: Deps): void {
   app.decorateRequest('locale', 'en');
   app.decorateRequest('fmt', null as unknown as Formatter);
 
+  app.decorate('routeAccess', [] as RouteAccess[]);
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/api/') && !route.config?.access) {
-      throw new Error(`route ${route.method} ${route.url} declares no access`);
+    if (!route.url.startsWith('/api/')) return;
+    if (!route.config?.access) throw new Error(`route ${String(route.method)} ${route.url} declares no access`);
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') app.routeAccess.push({ method, url: route.url, access: route.config.access });
     }
   });
 
