@@ -13,6 +13,7 @@ import { seedDemo, type SeedResult } from './demo/seed.js';
 import { countUsers, findUserByEmail } from './modules/users/users.repo.js';
 import { createUser } from './modules/users/manage-users.js';
 import { systemActor } from './db/tx.js';
+import { withAdvisoryLock } from './db/advisory.js';
 
 /** Open the configured store and apply migrations: what every command that touches data does first. */
 export async function openAndMigrate(config: Config, command: string): Promise<{ store: Store; applied: string[] }> {
@@ -75,12 +76,15 @@ export async function start(config: Config, mode: 'serve' | 'worker'): Promise<R
 
     if (mode === 'worker') return { deps, noUsers: false, stop: stopAll };
 
-    let bootstrapAdmin: string | undefined;
-    if (config.adminEmail && config.adminPassword && !(await findUserByEmail(deps.db, config.adminEmail))) {
-      await createUser(deps, systemActor, { email: config.adminEmail, password: config.adminPassword, role: 'admin', name: 'Administrator' });
-      bootstrapAdmin = config.adminEmail;
-    }
-    const seed = config.demo ? await seedDemo(deps) : undefined;
+    // first-run work, one process at a time when several start against one server
+    const { bootstrapAdmin, seed } = await withAdvisoryLock(store, `partnerdesk.first-run.${store.schema}`, async () => {
+      let admin: string | undefined;
+      if (config.adminEmail && config.adminPassword && !(await findUserByEmail(deps.db, config.adminEmail))) {
+        await createUser(deps, systemActor, { email: config.adminEmail, password: config.adminPassword, role: 'admin', name: 'Administrator' });
+        admin = config.adminEmail;
+      }
+      return { bootstrapAdmin: admin, seed: config.demo ? await seedDemo(deps) : undefined };
+    });
     const noUsers = (await countUsers(deps.db)) === 0;
 
     app = await buildApp(deps);

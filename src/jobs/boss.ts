@@ -2,6 +2,7 @@ import type pg from 'pg';
 import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { Store } from '../db/store.js';
+import { withAdvisoryLock } from '../db/advisory.js';
 
 /**
  * Jobs run on pg-boss on both stores. On PGlite pg-boss shares the store's single connection
@@ -62,9 +63,15 @@ export function createJobs(store: Store, log: Logger, defs: JobDefinition[]): Jo
     async start({ work }) {
       await boss.start();
       started = true;
+      // Concurrent createQueue calls from several starting processes deadlock inside pg-boss;
+      // one process at a time sets queues up (PGlite has one process anyway).
+      await withAdvisoryLock(store, `partnerdesk.jobs.setup.${store.bossSchema}`, async () => {
+        for (const def of defs) {
+          if (!(await boss.getQueue(def.name))) await boss.createQueue(def.name, { name: def.name, retryLimit: 3, retryBackoff: true });
+          if (def.cron) await boss.schedule(def.name, def.cron, {}, { tz: 'UTC' });
+        }
+      });
       for (const def of defs) {
-        await boss.createQueue(def.name, { name: def.name, retryLimit: 3, retryBackoff: true });
-        if (def.cron) await boss.schedule(def.name, def.cron, {}, { tz: 'UTC' });
         if (work) {
           await boss.work(def.name, { pollingIntervalSeconds: 1, batchSize: 1 }, async (jobs) => {
             for (const job of jobs) await def.handler((job.data ?? {}) as Record<string, unknown>);

@@ -146,6 +146,16 @@ describe('outbox', () => {
     rx.failNext(0);
   });
 
+  it('two dispatchers at once perform each effect once (SKIP LOCKED)', async () => {
+    await runUseCase(deps, cliActor('test'), async (ctx) => {
+      for (let i = 0; i < 12; i++) await ctx.enqueue({ effect: WEBHOOK_DELIVER, payload: { url, body: { i } }, idempotencyKey: `many-${i}` });
+    });
+    const [a, b] = await Promise.all([dispatchDue(deps, { workerId: 'A', limit: 3 }), dispatchDue(deps, { workerId: 'B', limit: 3 })]);
+    expect(a.done + b.done).toBe(12);
+    expect(rx.deliveries).toHaveLength(12);
+    expect(rx.logical()).toBe(12);
+  });
+
   it('backs off exponentially up to an hour', () => {
     expect([1, 2, 3, 4].map(retryDelayMs)).toEqual([30_000, 60_000, 120_000, 240_000]);
     expect(retryDelayMs(30)).toBe(3_600_000);
