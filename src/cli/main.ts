@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { parseConfig, type Config } from '../core/config.js';
+import { localeFromEnv, parseConfig, type Config } from '../core/config.js';
 import { createI18n, type Formatter } from '../core/i18n.js';
 import { readCatalogs } from '../locales.js';
 import { VERSION } from '../version.js';
@@ -18,17 +18,15 @@ export interface CliContext {
 /** `partnerdesk <subcommand>`: every subcommand works on the configured store directly. */
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const i18n = createI18n(readCatalogs());
-  // the CLI's own language, before config is parsed (a bad config must still be explained)
-  let locale: Config['cliLocale'] = 'en';
+  // the CLI's own language comes first: a bad configuration must be explained in it too
+  const fmt = i18n.formatter(localeFromEnv(env));
   let config: Config | undefined;
   let configError: unknown;
   try {
     config = parseConfig(env, process.cwd());
-    locale = config.cliLocale;
   } catch (e) {
     configError = e;
   }
-  const fmt = i18n.formatter(locale);
   const jsonWanted = argv.includes('--json');
   const ctx: CliContext = {
     fmt,

@@ -128,7 +128,7 @@ export function parseConfig(env: Env, cwd: string): Config {
 
   const cliLocaleRaw = env.PARTNERDESK_LOCALE;
   if (cliLocaleRaw && !matchLocale(cliLocaleRaw)) throw invalid('PARTNERDESK_LOCALE', cliLocaleRaw, 'en | de | zh-CN | ru');
-  const cliLocale = matchLocale(cliLocaleRaw) ?? matchLocale(env.LC_ALL) ?? matchLocale(env.LANG) ?? DEFAULT_LOCALE;
+  const cliLocale = localeFromEnv(env);
 
   return {
     port,
@@ -149,6 +149,11 @@ export function parseConfig(env: Env, cwd: string): Config {
     adminPassword,
     cliLocale,
   };
+}
+
+/** The operator's language for CLI output; tolerant, so even a bad configuration is explained in it. */
+export function localeFromEnv(env: Env): Locale {
+  return matchLocale(env.PARTNERDESK_LOCALE) ?? matchLocale(env.LC_ALL) ?? matchLocale(env.LC_MESSAGES) ?? matchLocale(env.LANG) ?? DEFAULT_LOCALE;
 }
 
 function resolvePath(cwd: string, p: string): string {

@@ -43,6 +43,12 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<Fasti
     return reply.serializer((x: unknown) => JSON.stringify(x)).send(p.body);
   });
 
+  app.addHook('onSend', async (_req, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('x-frame-options', 'DENY');
+    reply.header('referrer-policy', 'same-origin');
+    return payload;
+  });
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
     openapi: {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { ROOT } from '../../src/paths.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, startServe, storeEnv } from '../helpers/processes.js';
@@ -37,6 +38,16 @@ describe('partnerdesk CLI', () => {
       expect(r.code, c.join(' ')).toBe(0);
       expect(r.stdout).toMatch(/Usage: partnerdesk/);
     }
+  });
+
+  it('speaks the operator’s language (PARTNERDESK_LOCALE or LANG)', () => {
+    const de = JSON.parse(readFileSync(join(ROOT, 'locales', 'de.json'), 'utf8'));
+    const ru = JSON.parse(readFileSync(join(ROOT, 'locales', 'ru.json'), 'utf8'));
+    const help = runCli(['user', 'create', '--help'], { ...s.env, PARTNERDESK_LOCALE: 'de' });
+    expect(help.stdout).toContain(de.cli.user.create.description);
+    const bad = runCli(['migrate'], { ...s.env, LANG: 'ru_RU.UTF-8', PARTNERDESK_DEMO: 'maybe' });
+    expect(bad.stderr).toContain(ru.errors.config.invalid.split('{')[0].trim() || 'PARTNERDESK_DEMO');
+    expect(bad.stderr).not.toContain('is not valid');
   });
 
   it('migrates with --json and reports nothing to do the second time', () => {
