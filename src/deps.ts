@@ -32,7 +32,10 @@ export function clockFor(config: Config): Clock {
 export function makeLogger(config: Config): Logger {
   return pino({
     level: config.logLevel,
-    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.secret', '*.token'], remove: true },
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers.cookie', 'password', 'secret', 'token', '*.password', '*.secret', '*.token', '*.*.password', '*.*.secret', '*.*.token'],
+      remove: true,
+    },
   });
 }
 

@@ -74,7 +74,7 @@ async function runUntilSignal(ctx: CliContext, mode: 'serve' | 'worker'): Promis
     out(t('cli.serve.docs', { url: `${running.url}/docs` }));
     if (running.seed?.admin) out(t('cli.serve.first_admin', { email: running.seed.admin.email, password: running.seed.admin.password }));
     if (running.bootstrapAdmin) out(t('cli.serve.bootstrap_admin', { email: running.bootstrapAdmin }));
-    if (running.noUsers) out(t('cli.serve.no_users'));
+    if (running.noUsers) out(t(deps.store.kind === 'embedded' ? 'cli.serve.no_users' : 'cli.serve.no_users_server'));
     out(t('cli.serve.stop_hint'));
   } else {
     out(t('cli.worker.running', { store: deps.store.description }));

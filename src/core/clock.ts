@@ -36,7 +36,7 @@ export class TestClock implements Clock {
 
 /**
  * A clock offset from the system clock: simulations and demos run "as of" another date
- * while time still passes (PARTNERDESK_CLOCK_OFFSET / PARTNERDESK_CLOCK_START).
+ * while time still passes (PARTNERDESK_CLOCK_START).
  */
 export function offsetClock(offsetMs: number, base: Clock = systemClock): Clock {
   return { now: () => new Date(base.now().getTime() + offsetMs) };

@@ -21,6 +21,8 @@ export interface Config {
   bodyLimit: number;
   sessionTtlHours: number;
   clockStart: Date | undefined;
+  /** Fastify trustProxy: false, true (any), or the addresses/CIDRs of the proxies to trust. */
+  trustProxy: boolean | string[];
   adminEmail: string | undefined;
   adminPassword: string | undefined;
   cliLocale: Locale;
@@ -42,11 +44,13 @@ export const KNOWN_VARS = [
   'PARTNERDESK_ADMIN_EMAIL',
   'PARTNERDESK_ADMIN_PASSWORD',
   'PARTNERDESK_LOCALE',
-  // read by the test harness, never by the desk itself
+  'PARTNERDESK_TRUST_PROXY',
+  // read by the test harness (scripts/test.mjs, test/), never by the desk itself
   'PARTNERDESK_TEST_STORE',
   'PARTNERDESK_TEST_DATABASE_URL',
-  'PARTNERDESK_TEST_TEMPLATE',
   'PARTNERDESK_TEST_RUN',
+  'PARTNERDESK_TEST_SUMMARY',
+  'PARTNERDESK_SCREENSHOT_DIR',
 ] as const;
 
 type Env = Record<string, string | undefined>;
@@ -136,7 +140,8 @@ export function parseConfig(env: Env, cwd: string): Config {
     databaseUrl,
     dataDir: resolvePath(cwd, env.PARTNERDESK_DATA_DIR || 'data'),
     dbSchema,
-    poolMax: int(env, 'PARTNERDESK_DB_POOL_MAX', 10, 1, 200),
+    // 2 at least: start-up holds an advisory lock on one connection while it works on another
+    poolMax: int(env, 'PARTNERDESK_DB_POOL_MAX', 10, 2, 200),
     demo: bool(env, 'PARTNERDESK_DEMO', true),
     worker: bool(env, 'PARTNERDESK_WORKER', true),
     logLevel: oneOf(env, 'PARTNERDESK_LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
@@ -145,10 +150,21 @@ export function parseConfig(env: Env, cwd: string): Config {
     bodyLimit: int(env, 'PARTNERDESK_BODY_LIMIT', 1_048_576, 1024, 1_073_741_824),
     sessionTtlHours: int(env, 'PARTNERDESK_SESSION_TTL_HOURS', 12, 1, 24 * 90),
     clockStart,
+    trustProxy: parseTrustProxy(env.PARTNERDESK_TRUST_PROXY),
     adminEmail,
     adminPassword,
     cliLocale,
   };
+}
+
+function parseTrustProxy(raw: string | undefined): boolean | string[] {
+  if (raw === undefined || raw === '' || raw === '0' || raw.toLowerCase() === 'false') return false;
+  if (raw === '1' || raw.toLowerCase() === 'true') return true;
+  const list = raw.split(',').map((x) => x.trim()).filter(Boolean);
+  if (!list.every((x) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(x))) {
+    throw invalid('PARTNERDESK_TRUST_PROXY', raw, '0 | 1 | 10.0.0.1,10.0.0.0/8');
+  }
+  return list;
 }
 
 /** The operator's language for CLI output; tolerant, so even a bad configuration is explained in it. */

@@ -74,9 +74,14 @@ export async function restoreEmbedded(config: Config, file: string, force: boole
     if (occupied && !force) throw new AppError('conflict', 'restore.target_not_empty', { dir: pgDir });
     const staging = join(config.dataDir, `pg.restoring-${stamp}`);
     rmSync(staging, { recursive: true, force: true });
-    const lite = await PGlite.create(staging, { loadDataDir: blob });
-    await lite.exec('CHECKPOINT');
-    await lite.close();
+    try {
+      const lite = await PGlite.create(staging, { loadDataDir: blob });
+      await lite.exec('CHECKPOINT');
+      await lite.close();
+    } catch (e) {
+      rmSync(staging, { recursive: true, force: true });
+      throw e;
+    }
     let previous: string | null = null;
     if (occupied) {
       previous = join(config.dataDir, `pg.before-restore-${stamp}`);

@@ -1,4 +1,5 @@
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync, renameSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { AppError } from '../core/errors.js';
 
@@ -10,6 +11,8 @@ import { AppError } from '../core/errors.js';
  */
 export interface LockInfo {
   pid: number;
+  /** A pid means nothing on another host (or in another container sharing the volume). */
+  host?: string;
   command: string;
   url?: string;
   since: string;
@@ -43,7 +46,7 @@ export function readLock(dir: string): LockInfo | undefined {
 export function acquireDirLock(dir: string, command: string): DirLock {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, LOCK_FILE);
-  let info: LockInfo = { pid: process.pid, command, since: new Date().toISOString() };
+  let info: LockInfo = { pid: process.pid, host: hostname(), command, since: new Date().toISOString() };
   const tmp = `${path}.${process.pid}.tmp`;
   for (let attempt = 0; attempt < 2; attempt++) {
     writeFileSync(tmp, JSON.stringify(info));
@@ -69,10 +72,11 @@ export function acquireDirLock(dir: string, command: string): DirLock {
       unlinkSync(tmp);
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const holder = readLock(dir);
-      if (holder && holder.pid !== process.pid && alive(holder.pid)) {
+      const elsewhere = holder?.host !== undefined && holder.host !== hostname();
+      if (holder && (elsewhere || (holder.pid !== process.pid && alive(holder.pid)))) {
         throw new AppError('conflict', 'store.locked', {
           dir,
-          pid: holder.pid,
+          pid: elsewhere ? `${holder.pid}@${holder.host}` : holder.pid,
           command: holder.command,
           url: holder.url ?? '-',
         });

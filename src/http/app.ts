@@ -18,6 +18,11 @@ import { registerAuth } from './auth.js';
 import { registerIdempotency } from './idempotency.js';
 import { toProblem } from './problem.js';
 
+/** Request lines at debug/trace only; otherwise warnings and worse, or quieter if configured so. */
+function httpLogLevel(level: string): string {
+  return ['debug', 'trace', 'error', 'fatal', 'silent'].includes(level) ? level : 'warn';
+}
+
 export interface AppOptions {
   /** Serve the built web app from this folder (default dist/web). */
   webDir?: string;
@@ -27,9 +32,10 @@ export interface AppOptions {
 export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     // request lines only at debug; faults are logged by the error handler
-    loggerInstance: deps.log.child({ part: 'http' }, { level: deps.config.logLevel === 'trace' || deps.config.logLevel === 'debug' ? deps.config.logLevel : 'warn' }) as FastifyBaseLogger,
+    loggerInstance: deps.log.child({ part: 'http' }, { level: httpLogLevel(deps.config.logLevel) }) as FastifyBaseLogger,
     bodyLimit: deps.config.bodyLimit,
-    trustProxy: false,
+    // behind a reverse proxy, client addresses (login limits, audit) come from X-Forwarded-For
+    trustProxy: deps.config.trustProxy,
     requestIdHeader: 'x-request-id',
   });
   app.setValidatorCompiler(validatorCompiler);

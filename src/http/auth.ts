@@ -12,6 +12,17 @@ export const SESSION_COOKIE = 'pd_session';
 export const CSRF_COOKIE = 'pd_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
 
+export function cookieOptions(deps: Deps) {
+  return { path: '/', sameSite: 'lax' as const, secure: deps.config.cookieSecure };
+}
+
+/** The session cookie (httpOnly) and its CSRF twin (readable by the web app, echoed in X-CSRF-Token). */
+export function setSessionCookies(reply: FastifyReply, deps: Deps, token: string, csrfToken: string, expires: Date): void {
+  const base = cookieOptions(deps);
+  reply.setCookie(SESSION_COOKIE, token, { ...base, httpOnly: true, expires });
+  reply.setCookie(CSRF_COOKIE, csrfToken, { ...base, httpOnly: false, expires });
+}
+
 export interface Principal {
   user: User;
   via: 'session' | 'token';
@@ -63,7 +74,7 @@ function bearer(req: FastifyRequest): string | undefined {
   return m[1];
 }
 
-async function resolvePrincipal(deps: Deps, req: FastifyRequest): Promise<Principal | null> {
+async function resolvePrincipal(deps: Deps, req: FastifyRequest, reply: FastifyReply): Promise<Principal | null> {
   const token = bearer(req);
   if (token) {
     const r = await resolveToken(deps.db, deps.clock, token);
@@ -73,7 +84,9 @@ async function resolvePrincipal(deps: Deps, req: FastifyRequest): Promise<Princi
   const cookie = req.cookies[SESSION_COOKIE];
   if (!cookie) return null;
   const s = await resolveSession(deps.db, deps.clock, deps.config.sessionTtlHours, cookie);
-  return s ? { user: s.user, via: 'session', sessionId: s.sessionId, csrfToken: s.csrfToken } : null;
+  if (!s) return null;
+  if (s.renewedUntil) setSessionCookies(reply, deps, cookie, s.csrfToken, s.renewedUntil); // sliding expiry
+  return { user: s.user, via: 'session', sessionId: s.sessionId, csrfToken: s.csrfToken };
 }
 
 export function checkAccess(access: Access, p: Principal | null): void {
@@ -106,12 +119,12 @@ export function registerAuth(app: FastifyInstance, deps: Deps): void {
     }
   });
 
-  app.addHook('onRequest', async (req: FastifyRequest, _reply: FastifyReply) => {
+  app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     req.locale = negotiateLocale(req.headers['accept-language']);
     req.fmt = deps.i18n.formatter(req.locale);
     const access = req.routeOptions.config?.access;
     if (!access) return; // static files, docs, health
-    const p = await resolvePrincipal(deps, req);
+    const p = await resolvePrincipal(deps, req, reply);
     req.principal = p;
     if (p && !req.headers['accept-language']) {
       req.locale = p.user.locale;

@@ -23,6 +23,8 @@ export function jobDefinitions(deps: Deps): JobDefinition[] {
         await sql`DELETE FROM sessions WHERE expires_at < ${now}`.execute(deps.db);
         await sql`DELETE FROM login_attempts WHERE at < ${new Date(now.getTime() - 86_400_000)}`.execute(deps.db);
         await sweepIdempotencyKeys(deps);
+        // performed effects are kept 30 days for support questions ("was the reminder sent?")
+        await sql`DELETE FROM outbox WHERE status = 'done' AND done_at < ${new Date(now.getTime() - 30 * 86_400_000)}`.execute(deps.db);
         return {};
       },
     },

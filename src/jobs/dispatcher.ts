@@ -77,7 +77,8 @@ async function performOne(deps: DispatchDeps, row: OutboxRow, workerId: string, 
     else deps.log.warn({ effect: row.effect, id: row.id }, 'effect lease lost');
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
-    const last = !handler || row.attempts >= row.maxAttempts;
+    // a missing handler is retried like any failure: during a rolling upgrade a newer worker knows it
+    const last = row.attempts >= row.maxAttempts;
     const next = last ? null : new Date(deps.clock.now().getTime() + retryDelayMs(row.attempts));
     await failEffect(deps.db, row, workerId, msg, next);
     if (last) out.dead++;

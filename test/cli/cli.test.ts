@@ -158,7 +158,7 @@ describe('partnerdesk serve', () => {
     const t = runCli(['token', 'create', '--user', 'admin@partnerdesk.example', '--json'], s.env).json();
     served = await startServe(s.env);
     const me = await fetch(`${served.url}/api/me`, { headers: { authorization: `Bearer ${t.token}` } });
-    expect((await me.json()).email).toBe('admin@partnerdesk.example');
+    expect(((await me.json()) as { email: string }).email).toBe('admin@partnerdesk.example');
   });
 });
 

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import pg from 'pg';
-import { runCli, startServe, storeEnv, type Served } from '../helpers/processes.js';
+import { childEnv, runCli, startServe, storeEnv, type Served } from '../helpers/processes.js';
 import { testStoreKind } from '../helpers/env.js';
 import { ROOT } from '../../src/paths.js';
 
@@ -22,7 +22,7 @@ describe.runIf(testStoreKind() === 'postgres')('scale-out on PostgreSQL', () => 
   it('starts two serve processes and a worker at once on one schema', async () => {
     const [a, b] = await Promise.all([startServe({ ...s.env, PARTNERDESK_WORKER: '0' }), startServe({ ...s.env, PARTNERDESK_WORKER: '0' })]);
     procs.push(a!, b!);
-    for (const p of [a!, b!]) expect((await (await fetch(`${p.url}/readyz`)).json()).status).toBe('ready');
+    for (const p of [a!, b!]) expect(((await (await fetch(`${p.url}/readyz`)).json()) as { status: string }).status).toBe('ready');
     const c = new pg.Client({ connectionString: s.env.DATABASE_URL });
     await c.connect();
     const { rows } = await c.query(`SELECT count(*)::int AS n FROM ${s.env.PARTNERDESK_DB_SCHEMA}.schema_migrations`);
@@ -30,7 +30,7 @@ describe.runIf(testStoreKind() === 'postgres')('scale-out on PostgreSQL', () => 
     expect(rows[0].n).toBe(1);
 
     // a worker process alone, then a clean stop
-    const worker = spawn(process.execPath, [join(ROOT, 'bin', 'partnerdesk.js'), 'worker'], { env: { ...process.env, ...s.env, PARTNERDESK_LOG_LEVEL: 'warn' } });
+    const worker = spawn(process.execPath, [join(ROOT, 'bin', 'partnerdesk.js'), 'worker'], { env: childEnv(s.env) });
     let out = '';
     worker.stdout.on('data', (d) => (out += d));
     await new Promise<void>((resolve, reject) => {

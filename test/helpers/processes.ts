@@ -33,7 +33,8 @@ export function storeEnv(): { env: Record<string, string>; dataDir: string; clea
   return { env: { PARTNERDESK_DATA_DIR: join(dataDir, 'data') }, dataDir, cleanup: async () => rmSync(dataDir, { recursive: true, force: true }) };
 }
 
-function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+/** This process's environment without the desk's own settings, plus `env`. */
+export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (!k.startsWith('PARTNERDESK_') && k !== 'DATABASE_URL' && k !== 'PORT') base[k] = v;

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import { PUBLIC, SIGNED_IN } from '../../http/access.js';
-import { CSRF_COOKIE, SESSION_COOKIE, requireUser } from '../../http/auth.js';
+import { CSRF_COOKIE, SESSION_COOKIE, cookieOptions, requireUser, setSessionCookies } from '../../http/auth.js';
 import { DateTime, Problem } from '../../http/schemas.js';
 import { LoginIn, UserOut } from './users.schema.js';
 import { login, logout } from './sessions.js';
@@ -12,7 +12,7 @@ const SessionOut = z.object({ user: UserOut, csrfToken: z.string(), expiresAt: D
 
 export function authRoutes(app: FastifyInstance, deps: Deps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const cookieBase = { path: '/', sameSite: 'lax' as const, secure: deps.config.cookieSecure };
+  const cookieBase = cookieOptions(deps);
 
   r.post(
     '/api/auth/login',
@@ -22,9 +22,7 @@ export function authRoutes(app: FastifyInstance, deps: Deps): void {
     },
     async (req, reply) => {
       const res = await login({ ...deps, sessionTtlHours: deps.config.sessionTtlHours }, req.body.email, req.body.password, { ip: req.ip, userAgent: req.headers['user-agent'] });
-      reply.setCookie(SESSION_COOKIE, res.token, { ...cookieBase, httpOnly: true, expires: res.expiresAt });
-      // readable by the web app, which echoes it in X-CSRF-Token (double submit, bound to the session)
-      reply.setCookie(CSRF_COOKIE, res.csrfToken, { ...cookieBase, httpOnly: false, expires: res.expiresAt });
+      setSessionCookies(reply, deps, res.token, res.csrfToken, res.expiresAt);
       return { user: res.user, csrfToken: res.csrfToken, expiresAt: res.expiresAt };
     },
   );

@@ -75,6 +75,19 @@ describe('sign-in, sessions and tokens', () => {
     expect((await app.inject({ method: 'GET', url: '/api/me', headers: { cookie: s.cookie } })).statusCode).toBe(401);
   });
 
+  it('slides the session and re-issues its cookie while in use', async () => {
+    const u = await makeUser(deps, 'viewer');
+    const s = await signIn(app, u.email);
+    deps.clock.advance({ hours: deps.config.sessionTtlHours - 1 });
+    const res = await app.inject({ method: 'GET', url: '/api/me', headers: { cookie: s.cookie } });
+    expect(res.statusCode).toBe(200);
+    const renewed = cookiesOf(res).pd_session as { value: string; expires?: Date };
+    expect(renewed.value).toBe(s.cookie.split(';')[0]!.split('=')[1]);
+    expect(renewed.expires!.getTime()).toBe(deps.clock.now().getTime() + deps.config.sessionTtlHours * 3_600_000);
+    deps.clock.advance({ hours: 2 }); // past the first expiry, within the renewed one
+    expect((await app.inject({ method: 'GET', url: '/api/me', headers: { cookie: s.cookie } })).statusCode).toBe(200);
+  });
+
   it('expires sessions with the clock', async () => {
     const u = await makeUser(deps, 'viewer');
     const s = await signIn(app, u.email);

@@ -108,6 +108,8 @@ export interface ResolvedSession {
   user: User;
   csrfToken: string;
   sessionId: string;
+  /** Set when this request slid the expiry: the cookie must be re-issued to match. */
+  renewedUntil?: Date;
 }
 
 /** Look up a session cookie; slides its expiry at most every five minutes. */
@@ -119,11 +121,9 @@ export async function resolveSession(db: Db, clock: Clock, ttlHours: number, tok
   const user = await findUserById(db, s.user_id);
   if (!user || user.status !== 'active') return undefined;
   if (now.getTime() - s.last_seen_at.getTime() > 5 * 60_000) {
-    await db
-      .updateTable('sessions')
-      .set({ last_seen_at: now, expires_at: new Date(now.getTime() + ttlHours * 3_600_000) })
-      .where('id', '=', id)
-      .execute();
+    const renewedUntil = new Date(now.getTime() + ttlHours * 3_600_000);
+    await db.updateTable('sessions').set({ last_seen_at: now, expires_at: renewedUntil }).where('id', '=', id).execute();
+    return { user, csrfToken: s.csrf_token, sessionId: id, renewedUntil };
   }
   return { user, csrfToken: s.csrf_token, sessionId: id };
 }
