@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -37,6 +38,8 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<Fasti
     // behind a reverse proxy, client addresses (login limits, audit) come from X-Forwarded-For
     trustProxy: deps.config.trustProxy,
     requestIdHeader: 'x-request-id',
+    // request ids that mean something across processes (they land in logs and audit rows)
+    genReqId: () => randomUUID(),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

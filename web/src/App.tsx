@@ -1,0 +1,217 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { api, ApiError, configureApi, type User } from './api';
+import { Layout } from './components/Layout';
+import { Button, Spinner, ToastProvider, useErrorText, useToast } from './components/ui';
+import { LogoMark } from './components/icons';
+import { I18nProvider, initialLocale, isLocale, rememberLocale, useI18n, type Locale } from './i18n';
+import { Login } from './pages/Login';
+import { Dashboard } from './pages/Dashboard';
+import { Me } from './pages/Me';
+import { Users } from './pages/Users';
+import { Audit } from './pages/Audit';
+import { NotFound, Forbidden } from './pages/NotFound';
+import { Portal } from './pages/Portal';
+import { Redirect, navigate, useLocation } from './router';
+import { SessionContext, isAdmin, type SessionValue } from './session';
+
+type Boot = { state: 'loading' } | { state: 'ready' } | { state: 'failed'; error: unknown };
+
+export function App() {
+  const [locale, setLocale] = useState<Locale>(() => {
+    const l = initialLocale();
+    configureApi({ locale: l });
+    return l;
+  });
+  const [user, setUser] = useState<User | null>(null);
+  const [boot, setBoot] = useState<Boot>({ state: 'loading' });
+  const [attempt, setAttempt] = useState(0);
+  const chosenBeforeSignIn = useRef<Locale | undefined>(undefined);
+
+  const applyLocale = useCallback((l: Locale) => {
+    configureApi({ locale: l });
+    rememberLocale(l);
+    setLocale(l);
+  }, []);
+
+  // Who is signed in? A 401 just means nobody.
+  useEffect(() => {
+    let live = true;
+    api
+      .get<{ user: User; csrfToken: string | null }>('/api/auth/session', undefined, { allowUnauthorized: true })
+      .then((s) => {
+        if (!live) return;
+        configureApi({ csrfToken: s.csrfToken ?? undefined });
+        setUser(s.user);
+        if (isLocale(s.user.locale)) applyLocale(s.user.locale);
+        setBoot({ state: 'ready' });
+      })
+      .catch((e: unknown) => {
+        if (!live) return;
+        if (e instanceof ApiError && (e.status === 401 || e.status === 403)) setBoot({ state: 'ready' });
+        else setBoot({ state: 'failed', error: e });
+      });
+    return () => {
+      live = false;
+    };
+  }, [attempt, applyLocale]);
+
+  // A 401 on any later call: the session ended (expired, signed out elsewhere, password changed).
+  useEffect(() => {
+    configureApi({ onUnauthorized: () => setUser(null) });
+  }, []);
+
+  useEffect(() => {
+    document.documentElement.lang = locale;
+  }, [locale]);
+
+  const session = useMemo<SessionValue>(
+    () => ({
+      user,
+      locale,
+      async changeLocale(l) {
+        const before = locale;
+        applyLocale(l);
+        if (!user) {
+          chosenBeforeSignIn.current = l;
+          return;
+        }
+        try {
+          setUser(await api.patch<User>('/api/me', { locale: l }));
+        } catch (e) {
+          applyLocale(before);
+          throw e;
+        }
+      },
+      signedIn(u) {
+        configureApi({ csrfToken: undefined });
+        setUser(u);
+        // A language picked on the sign-in page wins and is saved; otherwise the user's own.
+        const chosen = chosenBeforeSignIn.current;
+        chosenBeforeSignIn.current = undefined;
+        if (chosen && chosen !== u.locale) {
+          applyLocale(chosen);
+          api.patch<User>('/api/me', { locale: chosen }).then(setUser, () => applyLocale(u.locale));
+        } else if (isLocale(u.locale)) applyLocale(u.locale);
+      },
+      async signOut() {
+        try {
+          await api.post('/api/auth/logout');
+        } catch (e) {
+          // already signed out is fine; anything else is still a local sign-out
+          if (!(e instanceof ApiError)) throw e;
+        }
+        setUser(null);
+        navigate('/login', { replace: true });
+      },
+      userChanged(u) {
+        setUser(u);
+        if (isLocale(u.locale) && u.locale !== locale) applyLocale(u.locale);
+      },
+    }),
+    [user, locale, applyLocale],
+  );
+
+  return (
+    <I18nProvider locale={locale} timeZone={user?.timeZone}>
+      <SessionContext.Provider value={session}>
+        <ToastProvider>
+          {boot.state === 'loading' && <Splash />}
+          {boot.state === 'failed' && <BootFailed error={boot.error} onRetry={() => (setBoot({ state: 'loading' }), setAttempt((n) => n + 1))} />}
+          {boot.state === 'ready' && <Routes user={user} />}
+        </ToastProvider>
+      </SessionContext.Provider>
+    </I18nProvider>
+  );
+}
+
+function Splash() {
+  return (
+    <div className="splash">
+      <LogoMark size={40} />
+      <Spinner />
+    </div>
+  );
+}
+
+function BootFailed({ error, onRetry }: { error: unknown; onRetry: () => void }) {
+  const { t } = useI18n();
+  const text = useErrorText();
+  return (
+    <div className="splash">
+      <LogoMark size={40} />
+      <div className="alert alert-danger" role="alert">
+        <p className="alert-title">{text(error)}</p>
+        <Button onClick={onRetry}>{t('web.common.retry')}</Button>
+      </div>
+    </div>
+  );
+}
+
+const PAGE_TITLE_KEYS: Record<string, string> = {
+  '/': 'web.nav.dashboard',
+  '/me': 'web.nav.me',
+  '/users': 'web.nav.users',
+  '/audit': 'web.nav.audit',
+  '/login': 'web.login.title',
+};
+
+function Routes({ user }: { user: User | null }) {
+  const { path, search } = useLocation();
+  const { t } = useI18n();
+  const toast = useToast();
+  const [wasSignedIn, setWasSignedIn] = useState(Boolean(user));
+
+  useEffect(() => {
+    const key = user?.kind === 'customer' && path === '/' ? 'web.portal.title' : PAGE_TITLE_KEYS[path];
+    document.title = key ? `${t(key)} · Partnerdesk` : 'Partnerdesk';
+  }, [path, t, user]);
+
+  // tell the user when a session ends under their feet (not on an ordinary sign-out)
+  useEffect(() => {
+    if (user) setWasSignedIn(true);
+    else if (wasSignedIn) {
+      setWasSignedIn(false);
+      if (path !== '/login') toast('info', t('web.login.session_ended'));
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [user]);
+
+  if (!user) {
+    if (path !== '/login') {
+      const next = path === '/' ? '' : `?next=${encodeURIComponent(path + (search.size ? `?${search}` : ''))}`;
+      return <Redirect to={`/login${next}`} />;
+    }
+    return <Login />;
+  }
+  if (path === '/login') {
+    const next = search.get('next');
+    return <Redirect to={next && next.startsWith('/') && !next.startsWith('//') ? next : '/'} />;
+  }
+
+  if (user.kind === 'customer') {
+    return (
+      <Layout>
+        {path === '/' ? <Portal /> : path === '/me' ? <Me /> : path === '/users' || path === '/audit' ? <Forbidden /> : <NotFound path={path} />}
+      </Layout>
+    );
+  }
+
+  let page;
+  switch (path) {
+    case '/':
+      page = <Dashboard />;
+      break;
+    case '/me':
+      page = <Me />;
+      break;
+    case '/users':
+      page = isAdmin(user) ? <Users /> : <Forbidden />;
+      break;
+    case '/audit':
+      page = isAdmin(user) ? <Audit /> : <Forbidden />;
+      break;
+    default:
+      page = <NotFound path={path} />;
+  }
+  return <Layout>{page}</Layout>;
+}

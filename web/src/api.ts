@@ -1,0 +1,195 @@
+import type { Locale } from './i18n';
+
+export type Role = 'admin' | 'billing' | 'support' | 'viewer';
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  kind: 'staff' | 'customer';
+  role: Role | null;
+  customerId: string | null;
+  locale: Locale;
+  timeZone: string;
+  status: 'active' | 'disabled';
+  createdAt: string;
+  updatedAt: string;
+  lastLoginAt: string | null;
+}
+
+export interface ApiToken {
+  id: string;
+  name: string;
+  createdAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface AuditRow {
+  id: string;
+  at: string;
+  actorType: string;
+  actorId: string | null;
+  actorLabel: string;
+  action: string;
+  entityType: string;
+  entityId: string | null;
+  before: unknown;
+  after: unknown;
+  requestId: string | null;
+}
+
+export interface SystemInfo {
+  version: string;
+  now: string;
+  store: { kind: 'embedded' | 'postgres'; description: string };
+  migrations: { applied: string[]; pending: string[] };
+  outbox: { pending: number; processing: number; done: number; dead: number };
+  effects: string[];
+  worker: boolean;
+  locales: string[];
+}
+
+export interface FieldError {
+  field?: string;
+  code: string;
+  message: string;
+}
+
+/** RFC 9457 problem details as the server sends them (title already in the request's language). */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: string;
+  detail?: string;
+  field?: string;
+  errors?: FieldError[];
+  requestId?: string;
+}
+
+/** A failed call: a problem from the server, or a synthesized one (network failure, non-JSON reply). */
+export class ApiError extends Error {
+  constructor(
+    readonly problem: Problem,
+    /** true when the server could not be reached at all */
+    readonly network = false,
+  ) {
+    super(problem.title);
+    this.name = 'ApiError';
+  }
+  get status(): number {
+    return this.problem.status;
+  }
+  get code(): string {
+    return this.problem.code;
+  }
+  /**
+   * Field errors keyed by field name ("/email" → "email"; nested pointers keep their slashes).
+   * An empty message marks the field as invalid without repeating the problem title.
+   */
+  fieldErrors(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const e of this.problem.errors ?? []) {
+      const f = (e.field ?? '').replace(/^\//, '');
+      if (f && !(f in out)) out[f] = e.message;
+    }
+    // A problem naming one field without field messages: mark the field (the title says why).
+    const f = (this.problem.field ?? '').replace(/^\//, '');
+    if (f && !(f in out) && !(this.problem.errors ?? []).length) out[f] = '';
+    return out;
+  }
+}
+
+export function readCookie(name: string): string | undefined {
+  for (const part of document.cookie.split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return decodeURIComponent(v.join('='));
+  }
+  return undefined;
+}
+
+interface ClientState {
+  locale: Locale;
+  csrfToken?: string | undefined;
+  onUnauthorized?: (() => void) | undefined;
+}
+
+const state: ClientState = { locale: 'en' };
+
+export function configureApi(patch: Partial<ClientState>): void {
+  Object.assign(state, patch);
+}
+
+type Query = Record<string, string | number | boolean | null | undefined>;
+
+function withQuery(path: string, query?: Query): string {
+  if (!query) return path;
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') qs.set(k, String(v));
+  const s = qs.toString();
+  return s ? `${path}?${s}` : path;
+}
+
+export interface RequestOptions {
+  query?: Query;
+  body?: unknown;
+  signal?: AbortSignal;
+  /** Do not treat 401 as "the session ended" (login, session probe). */
+  allowUnauthorized?: boolean;
+}
+
+export async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, opts: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json, application/problem+json', 'Accept-Language': state.locale };
+  if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET') {
+    // double-submit CSRF: the cookie the server set at sign-in, echoed in a header
+    const csrf = readCookie('pd_csrf') ?? state.csrfToken;
+    if (csrf) headers['X-CSRF-Token'] = csrf;
+  }
+  let res: Response;
+  try {
+    res = await fetch(withQuery(path, opts.query), {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: opts.body === undefined ? null : JSON.stringify(opts.body),
+      signal: opts.signal ?? null,
+    });
+  } catch (e) {
+    if ((e as Error).name === 'AbortError') throw e;
+    throw new ApiError({ type: 'about:blank', title: '', status: 0, code: 'network' }, true);
+  }
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let data: unknown;
+  try {
+    data = text ? JSON.parse(text) : undefined;
+  } catch {
+    data = undefined;
+  }
+  if (!res.ok) {
+    const p = data as Partial<Problem> | undefined;
+    const problem: Problem = {
+      type: p?.type ?? 'about:blank',
+      title: p?.title ?? '',
+      status: res.status,
+      code: p?.code ?? `http_${res.status}`,
+      ...(p?.detail !== undefined && { detail: p.detail }),
+      ...(p?.field !== undefined && { field: p.field }),
+      ...(p?.errors !== undefined && { errors: p.errors }),
+      ...(p?.requestId !== undefined && { requestId: p.requestId }),
+    };
+    if (res.status === 401 && !opts.allowUnauthorized) state.onUnauthorized?.();
+    throw new ApiError(problem);
+  }
+  return data as T;
+}
+
+export const api = {
+  get: <T>(path: string, query?: Query, opts: Omit<RequestOptions, 'query'> = {}) => request<T>('GET', path, { ...opts, ...(query && { query }) }),
+  post: <T>(path: string, body?: unknown, opts: RequestOptions = {}) => request<T>('POST', path, { ...opts, body: body ?? {} }),
+  patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
+  del: <T>(path: string) => request<T>('DELETE', path),
+};
