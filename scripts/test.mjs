@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm test`: build, type-check the tests, then run the whole suite twice — on the embedded
+ * `npm test`: build, type-check the tests and the web app, then run the whole suite twice — on the embedded
  * store (PGlite) and on a PostgreSQL server (PARTNERDESK_TEST_DATABASE_URL, default
  * postgres://postgres@127.0.0.1:5432/test). The second leg is skipped, with a message, only
  * when no server answers. The last line adds both legs up: `N passed, N failed, N skipped`.
@@ -17,7 +17,7 @@ const only = process.env.PARTNERDESK_TEST_STORE; // run one leg only when set
 const run = (cmd, args, env = {}) => spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;
 
 if (run('node', ['scripts/build.mjs']) !== 0) process.exit(1);
-if (run('node_modules/.bin/tsc', ['-p', 'tsconfig.test.json']) !== 0) {
+if (run('node_modules/.bin/tsc', ['-p', 'tsconfig.test.json']) !== 0 || run('node_modules/.bin/tsc', ['-p', 'web/tsconfig.json']) !== 0) {
   console.log('\n0 passed, 1 failed, 0 skipped');
   process.exit(1);
 }

@@ -1,8 +1,9 @@
-import { useMemo, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { api, type ApiToken, type User } from '../api';
 import { Icon } from '../components/icons';
 import { Badge, Button, Card, EmptyState, Field, FormError, LoadError, PageHeader, Spinner, fieldErrorsOf, useErrorText, useResource, useToast } from '../components/ui';
-import { LOCALES, LOCALE_NAMES, isLocale, timeZones, useI18n } from '../i18n';
+import { isLocale, useI18n, type Locale } from '../i18n';
+import { LocalePicker, TimeZonePicker } from '../components/pickers';
 import { useSession, useUser } from '../session';
 
 export const MIN_PASSWORD = 12;
@@ -29,11 +30,10 @@ function ProfileForm() {
   const { userChanged } = useSession();
   const toast = useToast();
   const [name, setName] = useState(user.name);
-  const [locale, setLocale] = useState<string>(user.locale);
+  const [locale, setLocale] = useState<Locale>(isLocale(user.locale) ? user.locale : 'en');
   const [timeZone, setTimeZone] = useState(user.timeZone);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const zones = useMemo(() => timeZones(user.timeZone), [user.timeZone]);
   const fe = fieldErrorsOf(error);
   const dirty = name !== user.name || locale !== user.locale || timeZone !== user.timeZone;
 
@@ -44,7 +44,7 @@ function ProfileForm() {
     try {
       const body: { name?: string; locale?: string; timeZone?: string } = {};
       if (name !== user.name) body.name = name;
-      if (locale !== user.locale && isLocale(locale)) body.locale = locale;
+      if (locale !== user.locale) body.locale = locale;
       if (timeZone !== user.timeZone) body.timeZone = timeZone;
       const u = await api.patch<User>('/api/me', body);
       userChanged(u);
@@ -68,22 +68,10 @@ function ProfileForm() {
             <input type="text" autoComplete="name" maxLength={200} value={name} onChange={(e) => setName(e.target.value)} />
           </Field>
           <Field label={t('web.me.profile.locale')} error={fe.locale}>
-            <select value={locale} onChange={(e) => setLocale(e.target.value)}>
-              {LOCALES.map((l) => (
-                <option key={l} value={l} lang={l}>
-                  {LOCALE_NAMES[l]}
-                </option>
-              ))}
-            </select>
+            <LocalePicker value={locale} onChange={setLocale} />
           </Field>
           <Field label={t('web.me.profile.time_zone')} error={fe.timeZone} hint={t('web.me.profile.time_zone_hint')}>
-            <select value={timeZone} onChange={(e) => setTimeZone(e.target.value)}>
-              {zones.map((z) => (
-                <option key={z} value={z}>
-                  {z.replaceAll('_', ' ')}
-                </option>
-              ))}
-            </select>
+            <TimeZonePicker value={timeZone} onChange={setTimeZone} />
           </Field>
         </div>
         <div className="form-actions">

@@ -1,8 +1,9 @@
-import { useMemo, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { api, type Role, type User } from '../api';
 import { Icon } from '../components/icons';
 import { Badge, Button, Dialog, EmptyState, Field, FormError, LoadError, PageHeader, Spinner, cx, fieldErrorsOf, useResource, useToast } from '../components/ui';
-import { LOCALES, LOCALE_NAMES, isLocale, timeZones, useI18n, type Locale } from '../i18n';
+import { LOCALE_NAMES, isLocale, useI18n, type Locale } from '../i18n';
+import { LocalePicker, TimeZonePicker } from '../components/pickers';
 import { navigate, useLocation } from '../router';
 import { useUser } from '../session';
 import { MIN_PASSWORD } from './Me';
@@ -173,7 +174,6 @@ function CreateUserForm({ onCreated, onCancel }: { onCreated: (u: User) => void;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [local, setLocal] = useState<Record<string, string>>({});
-  const zones = useMemo(() => timeZones(), []);
   const fe = { ...fieldErrorsOf(error), ...local };
 
   async function submit(e: FormEvent) {
@@ -250,22 +250,10 @@ function CreateUserForm({ onCreated, onCancel }: { onCreated: (u: User) => void;
           <input type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />
         </Field>
         <Field label={t('web.users.create.locale')} error={fe.locale}>
-          <select value={locale} onChange={(e) => isLocale(e.target.value) && setLocale(e.target.value)}>
-            {LOCALES.map((l) => (
-              <option key={l} value={l} lang={l}>
-                {LOCALE_NAMES[l]}
-              </option>
-            ))}
-          </select>
+          <LocalePicker value={locale} onChange={setLocale} />
         </Field>
         <Field label={t('web.users.create.time_zone')} error={fe.timeZone}>
-          <select value={timeZone} onChange={(e) => setTimeZone(e.target.value)}>
-            {zones.map((z) => (
-              <option key={z} value={z}>
-                {z.replaceAll('_', ' ')}
-              </option>
-            ))}
-          </select>
+          <TimeZonePicker value={timeZone} onChange={setTimeZone} />
         </Field>
       </div>
       <div className="form-actions">
@@ -288,7 +276,6 @@ function EditUser({ user, onSaved, onClose }: { user: User; onSaved: (u: User) =
   const [timeZone, setTimeZone] = useState(user.timeZone);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const zones = useMemo(() => timeZones(user.timeZone), [user.timeZone]);
   const fe = fieldErrorsOf(error);
 
   const [password, setPassword] = useState('');
@@ -384,22 +371,10 @@ function EditUser({ user, onSaved, onClose }: { user: User; onSaved: (u: User) =
             </select>
           </Field>
           <Field label={t('web.users.edit.locale')} error={fe.locale}>
-            <select value={locale} onChange={(e) => isLocale(e.target.value) && setLocale(e.target.value)}>
-              {LOCALES.map((l) => (
-                <option key={l} value={l} lang={l}>
-                  {LOCALE_NAMES[l]}
-                </option>
-              ))}
-            </select>
+            <LocalePicker value={locale} onChange={setLocale} />
           </Field>
           <Field label={t('web.users.edit.time_zone')} error={fe.timeZone}>
-            <select value={timeZone} onChange={(e) => setTimeZone(e.target.value)}>
-              {zones.map((z) => (
-                <option key={z} value={z}>
-                  {z.replaceAll('_', ' ')}
-                </option>
-              ))}
-            </select>
+            <TimeZonePicker value={timeZone} onChange={setTimeZone} />
           </Field>
         </div>
         <div className="form-actions">
