@@ -5,6 +5,11 @@ import type { I18n } from './core/i18n.js';
 import type { Db, Store } from './db/store.js';
 import { EffectRegistry } from './jobs/dispatcher.js';
 import type { Jobs } from './jobs/boss.js';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { AppError } from './core/errors.js';
+import { parseSecretKey, secretBox, type SecretBox } from './core/secrets.js';
 import { loadI18n } from './locales.js';
 
 /**
@@ -19,6 +24,8 @@ export interface Deps {
   i18n: I18n;
   log: Logger;
   effects: EffectRegistry;
+  /** encrypts provider credentials at rest */
+  secrets: SecretBox;
   /** Set when the process runs the job queue (serve, worker); the CLI does without. */
   jobs?: Jobs;
   notifyOutbox?: () => void;
@@ -39,8 +46,29 @@ export function makeLogger(config: Config): Logger {
   });
 }
 
+/**
+ * The secret key: PARTNERDESK_SECRET_KEY, or on the embedded store a key file made on first use
+ * beside the database (data/secret.key, mode 600: back it up with the data). A server store
+ * without the variable cannot store secrets.
+ */
+export function secretKeyResolver(config: Config, store: Store): () => Buffer {
+  let key = config.secretKey;
+  return () => {
+    if (key) return key;
+    if (store.kind !== 'embedded' || !store.lock) throw new AppError('unavailable', 'secrets.no_key');
+    const file = join(config.dataDir, 'secret.key');
+    if (!existsSync(file)) {
+      mkdirSync(config.dataDir, { recursive: true });
+      writeFileSync(file, randomBytes(32).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+    }
+    key = parseSecretKey(readFileSync(file, 'utf8'));
+    return key;
+  };
+}
+
 export function makeDeps(config: Config, store: Store, extra: Partial<Pick<Deps, 'clock' | 'log' | 'effects'>> = {}): Deps {
   return {
+    secrets: secretBox(secretKeyResolver(config, store)),
     config,
     store,
     db: store.db,

@@ -7,9 +7,11 @@ import { migrate } from './db/migrate.js';
 import { makeDeps, type Deps } from './deps.js';
 import { createJobs } from './jobs/boss.js';
 import { jobDefinitions, OUTBOX_DISPATCH } from './jobs/definitions.js';
-import { registerCoreEffects } from './jobs/effects.js';
+import { registerEffects } from './jobs/definitions.js';
 import { buildApp } from './http/app.js';
 import { seedDemo, type SeedResult } from './demo/seed.js';
+import { startDemoProvider, type DemoProvider } from './demo/provider.js';
+import { syncAll } from './modules/customers/sync-customers.js';
 import { countUsers, findUserByEmail } from './modules/users/users.repo.js';
 import { createUser } from './modules/users/manage-users.js';
 import { systemActor } from './db/tx.js';
@@ -41,6 +43,8 @@ export interface Running {
   app?: FastifyInstance;
   url?: string;
   seed?: SeedResult;
+  /** demo mode: the in-process Partner Center simulator, or why it could not start */
+  demoProvider?: { url: string; accounts: number } | { error: string };
   bootstrapAdmin?: string;
   noUsers: boolean;
   stop(): Promise<void>;
@@ -56,14 +60,16 @@ export async function start(config: Config, mode: 'serve' | 'worker'): Promise<R
   }
   const { store } = await openAndMigrate(config, mode);
   let app: FastifyInstance | undefined;
+  let demo: DemoProvider | undefined;
   const deps = makeDeps(config, store);
   const stopAll = async () => {
     await app?.close().catch(() => undefined);
+    await demo?.simulator.close().catch(() => undefined);
     await deps.jobs?.stop().catch((err) => deps.log.warn({ err }, 'job queue stop failed'));
     await store.close();
   };
   try {
-    registerCoreEffects(deps.effects);
+    registerEffects(deps);
     const work = mode === 'worker' || config.worker;
     const jobs = createJobs(store, deps.log.child({ part: 'jobs' }), jobDefinitions(deps));
     deps.jobs = jobs;
@@ -93,7 +99,20 @@ export async function start(config: Config, mode: 'serve' | 'worker'): Promise<R
     const port = typeof addr === 'object' && addr ? addr.port : config.port;
     const url = config.port === port ? config.publicUrl : `http://localhost:${port}`;
     store.lock?.update({ url });
-    return { deps, app, url, ...(seed && { seed }), ...(bootstrapAdmin && { bootstrapAdmin }), noUsers, stop: stopAll };
+
+    let demoProvider: Running['demoProvider'];
+    if (config.demo) {
+      try {
+        demo = await startDemoProvider(deps);
+        demoProvider = { url: demo.simulator.url, accounts: demo.accountIds.length };
+        // the first sync runs in the background: the desk is usable while customers arrive
+        void syncAll(deps, systemActor, 'demo').catch((err) => deps.log.warn({ err }, 'demo sync failed'));
+      } catch (err) {
+        demoProvider = { error: err instanceof Error ? err.message : String(err) };
+        deps.log.warn({ err }, 'demo provider not started');
+      }
+    }
+    return { deps, app, url, ...(seed && { seed }), ...(demoProvider && { demoProvider }), ...(bootstrapAdmin && { bootstrapAdmin }), noUsers, stop: stopAll };
   } catch (e) {
     await stopAll();
     throw e;

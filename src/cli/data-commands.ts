@@ -3,7 +3,7 @@ import { backupEmbedded, restoreEmbedded } from '../db/backup.js';
 import { seedDemo } from '../demo/seed.js';
 import { listAudit } from '../modules/audit/audit.repo.js';
 import { dispatchDue } from '../jobs/dispatcher.js';
-import { registerCoreEffects } from '../jobs/effects.js';
+import { registerEffects } from '../jobs/definitions.js';
 import { outboxStats } from '../jobs/outbox.js';
 import { openAndMigrate } from '../runtime.js';
 import type { CliContext } from './main.js';
@@ -87,7 +87,7 @@ export function dataCommands(program: Command, ctx: CliContext): void {
         ctx,
         async (o: { dispatch?: boolean }) =>
           withDeps(ctx, 'outbox', async (deps) => {
-            registerCoreEffects(deps.effects);
+            registerEffects(deps);
             const dispatched = o.dispatch ? await dispatchDue(deps) : null;
             return { dispatched, stats: await outboxStats(deps.db) };
           }),

@@ -7,6 +7,7 @@ import { fail } from './output.js';
 import { dataCommands } from './data-commands.js';
 import { serverCommands } from './server-commands.js';
 import { userCommands } from './user-commands.js';
+import { providerCommands } from './provider-commands.js';
 
 export interface CliContext {
   config: () => Config;
@@ -47,6 +48,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   serverCommands(program, ctx);
   userCommands(program, ctx);
   dataCommands(program, ctx);
+  providerCommands(program, ctx);
 
   try {
     await program.parseAsync(argv);

@@ -73,6 +73,8 @@ async function runUntilSignal(ctx: CliContext, mode: 'serve' | 'worker'): Promis
     if (deps.store.kind === 'embedded') out(t('cli.serve.embedded_note'));
     out(t('cli.serve.docs', { url: `${running.url}/docs` }));
     if (running.seed?.admin) out(t('cli.serve.first_admin', { email: running.seed.admin.email, password: running.seed.admin.password }));
+    if (running.demoProvider && 'url' in running.demoProvider) out(t('cli.serve.demo_provider', { url: running.demoProvider.url, accounts: running.demoProvider.accounts }));
+    if (running.demoProvider && 'error' in running.demoProvider) out(t('cli.serve.demo_provider_failed', { reason: running.demoProvider.error }));
     if (running.bootstrapAdmin) out(t('cli.serve.bootstrap_admin', { email: running.bootstrapAdmin }));
     if (running.noUsers) out(t(deps.store.kind === 'embedded' ? 'cli.serve.no_users' : 'cli.serve.no_users_server'));
     out(t('cli.serve.stop_hint'));

@@ -1,4 +1,5 @@
 import { AppError } from './errors.js';
+import { parseSecretKey } from './secrets.js';
 import { matchLocale, DEFAULT_LOCALE, type Locale } from './i18n.js';
 
 /**
@@ -21,6 +22,10 @@ export interface Config {
   bodyLimit: number;
   sessionTtlHours: number;
   clockStart: Date | undefined;
+  /** PARTNERDESK_SECRET_KEY (32 bytes, base64 or hex), if set */
+  secretKey: Buffer | undefined;
+  /** when the scheduled provider sync runs (cron, UTC) */
+  syncCron: string;
   /** Fastify trustProxy: false, true (any), or the addresses/CIDRs of the proxies to trust. */
   trustProxy: boolean | string[];
   adminEmail: string | undefined;
@@ -45,6 +50,8 @@ export const KNOWN_VARS = [
   'PARTNERDESK_ADMIN_PASSWORD',
   'PARTNERDESK_LOCALE',
   'PARTNERDESK_TRUST_PROXY',
+  'PARTNERDESK_SECRET_KEY',
+  'PARTNERDESK_SYNC_CRON',
   // read by the test harness (scripts/test.mjs, test/), never by the desk itself
   'PARTNERDESK_TEST_STORE',
   'PARTNERDESK_TEST_DATABASE_URL',
@@ -151,10 +158,18 @@ export function parseConfig(env: Env, cwd: string): Config {
     sessionTtlHours: int(env, 'PARTNERDESK_SESSION_TTL_HOURS', 12, 1, 24 * 90),
     clockStart,
     trustProxy: parseTrustProxy(env.PARTNERDESK_TRUST_PROXY),
+    secretKey: env.PARTNERDESK_SECRET_KEY ? parseSecretKey(env.PARTNERDESK_SECRET_KEY) : undefined,
+    syncCron: parseCron(env.PARTNERDESK_SYNC_CRON),
     adminEmail,
     adminPassword,
     cliLocale,
   };
+}
+
+function parseCron(raw: string | undefined): string {
+  if (!raw) return '7 */4 * * *'; // every four hours
+  if (!/^(\S+\s+){4}\S+$/.test(raw.trim())) throw invalid('PARTNERDESK_SYNC_CRON', raw, 'a 5-field cron expression, e.g. 7 */4 * * *');
+  return raw.trim();
 }
 
 function parseTrustProxy(raw: string | undefined): boolean | string[] {

@@ -6,6 +6,8 @@ import type { ColumnType, Generated } from 'kysely';
  */
 type Timestamp = ColumnType<Date, Date, Date>;
 type Json<T = unknown> = ColumnType<T, string, string>;
+/** a JSON column with a database default: optional on insert */
+type JsonDefault<T> = ColumnType<T, string | undefined, string>;
 
 export interface UsersTable {
   id: string;
@@ -102,6 +104,147 @@ export interface SystemStateTable {
   updated_at: Timestamp;
 }
 
+
+export interface ProviderAccountsTable {
+  id: string;
+  name: string;
+  cloud: 'global' | 'usgov' | 'germany' | 'china';
+  api_base_url: string;
+  token_authority: string;
+  scope: string;
+  payee: 'microsoft' | '21vianet';
+  currency: string;
+  partner_tenant_id: string;
+  app_id: string;
+  secret_enc: string | null;
+  certificate_ref: string | null;
+  webhook_secret_enc: string | null;
+  support_entitlements: JsonDefault<SupportEntitlement[]>;
+  demo: Generated<boolean>;
+  status: Generated<'active' | 'disabled'>;
+  last_sync_at: Timestamp | null;
+  last_sync_status: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface SupportEntitlement {
+  type: 'commercial' | 'premier' | 'advanced' | 'signature';
+  contractId?: string | null;
+}
+
+export interface TaxSettings {
+  mode: 'standard' | 'reverse_charge' | 'zero_rated' | 'exempt';
+  vatId?: string | null;
+  /** percentage as a decimal string ("19", "7.7"); absent → the country's rate */
+  rate?: string | null;
+}
+
+export interface CustomersTable {
+  id: string;
+  provider_account_id: string;
+  tenant_id: string;
+  domain: string | null;
+  company_name: Generated<string>;
+  country: string | null;
+  relationship: Generated<string>;
+  reseller_partner_id: string | null;
+  billing_email: string | null;
+  billing_culture: string | null;
+  billing_language: string | null;
+  locale: Generated<string>;
+  locale_override: string | null;
+  billing_currency: string;
+  payment_terms_days: Generated<number>;
+  segment: Generated<string>;
+  tax_settings: JsonDefault<TaxSettings>;
+  status: Generated<'active' | 'removed_upstream'>;
+  fraud_review_at: Timestamp | null;
+  fraud_review_note: string | null;
+  raw: Json | null;
+  synced_at: Timestamp | null;
+  removed_upstream_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface SubscriptionsTable {
+  id: string;
+  customer_id: string;
+  provider_subscription_id: string;
+  offer_id: string;
+  offer_name: string | null;
+  product_id: string | null;
+  sku_id: string | null;
+  friendly_name: string | null;
+  quantity: Generated<number>;
+  unit_type: string | null;
+  billing_type: string;
+  billing_cycle: string | null;
+  term_duration: string | null;
+  commerce: 'legacy' | 'nce';
+  status: string;
+  auto_renew: Generated<boolean>;
+  creation_date: Timestamp | null;
+  effective_start_date: Timestamp | null;
+  commitment_end_date: Timestamp | null;
+  parent_provider_subscription_id: string | null;
+  suspension_reasons: JsonDefault<string[]>;
+  etag: string | null;
+  expected_status: string | null;
+  billed_while_suspended: Generated<boolean>;
+  auto_renew_before_suspend: boolean | null;
+  raw: Json | null;
+  synced_at: Timestamp | null;
+  removed_upstream_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface SubscriptionOperationsTable {
+  id: string;
+  subscription_id: string;
+  customer_id: string;
+  action: 'suspend' | 'reactivate';
+  reason: string;
+  state: 'requested' | 'confirmed' | 'retrying' | 'failed';
+  request_id: string;
+  attempts: Generated<number>;
+  provider_before: Json | null;
+  provider_after: Json | null;
+  error_code: string | null;
+  provider_code: string | null;
+  error_message: string | null;
+  requested_by: string;
+  requested_at: Timestamp;
+  completed_at: Timestamp | null;
+  updated_at: Timestamp;
+}
+
+export interface SyncRunsTable {
+  id: string;
+  provider_account_id: string;
+  trigger: string;
+  state: 'running' | 'done' | 'partial' | 'failed';
+  stats: JsonDefault<Record<string, number>>;
+  errors: JsonDefault<{ customer?: string; code: string; message: string }[]>;
+  started_at: Timestamp;
+  finished_at: Timestamp | null;
+}
+
+export interface ProviderEventsTable {
+  id: string;
+  provider_account_id: string;
+  event_name: string;
+  resource_uri: string | null;
+  resource_change_at: string | null;
+  payload: Json;
+  state: 'received' | 'handled' | 'ignored' | 'pending';
+  note: string | null;
+  received_at: Timestamp;
+  dedup_key: string;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -111,4 +254,10 @@ export interface DB {
   outbox: OutboxTable;
   idempotency_keys: IdempotencyKeysTable;
   system_state: SystemStateTable;
+  provider_accounts: ProviderAccountsTable;
+  customers: CustomersTable;
+  subscriptions: SubscriptionsTable;
+  subscription_operations: SubscriptionOperationsTable;
+  sync_runs: SyncRunsTable;
+  provider_events: ProviderEventsTable;
 }

@@ -10,6 +10,9 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { AppError } from '../core/errors.js';
 import type { Deps } from '../deps.js';
 import { auditRoutes } from '../modules/audit/audit.routes.js';
+import { customerRoutes } from '../modules/customers/customers.routes.js';
+import { providerAccountRoutes } from '../modules/providers/accounts.routes.js';
+import { webhookRoutes } from '../modules/providers/webhooks.routes.js';
 import { systemRoutes } from '../modules/system/system.routes.js';
 import { authRoutes } from '../modules/users/auth.routes.js';
 import { userRoutes } from '../modules/users/users.routes.js';
@@ -83,6 +86,9 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<Fasti
   authRoutes(app, deps);
   userRoutes(app, deps);
   auditRoutes(app, deps);
+  providerAccountRoutes(app, deps);
+  customerRoutes(app, deps);
+  webhookRoutes(app, deps);
 
   const webDir = opts.webDir ?? WEB_DIST_DIR;
   const hasWeb = existsSync(join(webDir, 'index.html'));

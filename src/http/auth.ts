@@ -6,6 +6,7 @@ import type { Deps } from '../deps.js';
 import { csrfMatches, resolveSession } from '../modules/users/sessions.js';
 import { resolveToken } from '../modules/users/tokens.js';
 import type { User } from '../modules/users/users.repo.js';
+import type { CustomerScope } from '../modules/customers/customers.repo.js';
 import type { Access } from './access.js';
 
 export const SESSION_COOKIE = 'pd_session';
@@ -59,6 +60,12 @@ export function actorOf(req: FastifyRequest): Actor {
   const p = req.principal;
   if (!p) return { type: 'system', id: null, label: 'anonymous', requestId: req.id };
   return { type: p.via === 'token' ? 'token' : 'user', id: p.user.id, label: p.user.email, requestId: req.id };
+}
+
+/** What data this caller may see: staff all customers, a customer user only their own (repos enforce it). */
+export function scopeOf(req: FastifyRequest): CustomerScope {
+  const u = requireUser(req);
+  return u.kind === 'customer' ? { kind: 'customer', customerId: u.customerId! } : { kind: 'all' };
 }
 
 export function requireUser(req: FastifyRequest): User {

@@ -3,9 +3,28 @@ import type { Deps } from '../deps.js';
 import { sweepIdempotencyKeys } from '../http/idempotency.js';
 import type { JobDefinition } from './boss.js';
 import { dispatchDue } from './dispatcher.js';
+import { registerCoreEffects } from './effects.js';
+import { systemActor } from '../db/tx.js';
+import { performStatusChange, SUBSCRIPTION_STATUS_EFFECT } from '../modules/customers/subscription-status.js';
+import { syncAccount, syncAll } from '../modules/customers/sync-customers.js';
+import { SYNC_CUSTOMER_EFFECT } from '../modules/providers/webhooks.js';
 
 export const OUTBOX_DISPATCH = 'outbox.dispatch';
 export const MAINTENANCE_SWEEP = 'maintenance.sweep';
+export const PROVIDER_SYNC = 'provider.sync';
+
+/** Every side effect the desk performs, by name: the one registry the dispatcher uses (serve, worker, CLI). */
+export function registerEffects(deps: Deps): void {
+  registerCoreEffects(deps.effects);
+  deps.effects.register(SUBSCRIPTION_STATUS_EFFECT, async (payload, fx) => {
+    const op = await performStatusChange(deps, String(payload.operationId), fx);
+    return { state: op.state };
+  });
+  deps.effects.register(SYNC_CUSTOMER_EFFECT, async (payload) => {
+    const r = await syncAccount(deps, systemActor, String(payload.accountId), { trigger: 'webhook', tenantId: String(payload.tenantId) });
+    return { runId: r.runId, state: r.state };
+  });
+}
 
 /** The desk's jobs. Modules add theirs here as they arrive (invoice runs, collections, imports). */
 export function jobDefinitions(deps: Deps): JobDefinition[] {
@@ -14,6 +33,11 @@ export function jobDefinitions(deps: Deps): JobDefinition[] {
       name: OUTBOX_DISPATCH,
       cron: '* * * * *', // catch-up; use cases also nudge it right after commit
       handler: async () => dispatchDue(deps),
+    },
+    {
+      name: PROVIDER_SYNC,
+      cron: deps.config.syncCron,
+      handler: async () => (await syncAll(deps, systemActor, 'schedule')).map((r) => ({ account: r.accountId, state: r.state })),
     },
     {
       name: MAINTENANCE_SWEEP,

@@ -7,6 +7,8 @@ import { claimDue, completeEffect, failEffect, type OutboxRow } from './outbox.j
 export interface EffectContext {
   idempotencyKey: string;
   attempt: number;
+  /** true on the last attempt the outbox will make: a handler records "handed to a person" */
+  final: boolean;
 }
 
 export type EffectHandler = (payload: Record<string, unknown>, ctx: EffectContext) => Promise<unknown>;
@@ -71,7 +73,7 @@ async function performOne(deps: DispatchDeps, row: OutboxRow, workerId: string, 
   const handler = deps.effects.get(row.effect);
   try {
     if (!handler) throw new Error(`no handler for effect ${row.effect}`);
-    const result = await handler(row.payload, { idempotencyKey: row.idempotencyKey, attempt: row.attempts });
+    const result = await handler(row.payload, { idempotencyKey: row.idempotencyKey, attempt: row.attempts, final: row.attempts >= row.maxAttempts });
     if (await completeEffect(deps.db, row.id, workerId, deps.clock.now(), result)) out.done++;
     // else: our lease ran out and another dispatcher took the effect over; it records the outcome
     else deps.log.warn({ effect: row.effect, id: row.id }, 'effect lease lost');

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { createTestDeps, type TestDeps } from '../helpers/store.js';
 import { makeUser, signIn, testApp, type Session } from '../helpers/http.js';
+import { makeCustomer } from '../helpers/fixtures.js';
 import { ANY_STAFF } from '../../src/http/access.js';
 import type { StaffRole } from '../../src/modules/users/users.repo.js';
 
@@ -19,7 +20,7 @@ describe('access matrix', () => {
     deps = await createTestDeps();
     app = await testApp(deps);
     for (const role of ANY_STAFF) sessions[role] = await signIn(app, (await makeUser(deps, role)).email);
-    sessions.customer = await signIn(app, (await makeUser(deps, { customerId: 'cus_demo' })).email);
+    sessions.customer = await signIn(app, (await makeUser(deps, { customerId: await makeCustomer(deps) })).email);
   });
   afterAll(async () => {
     await app.close();

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { ROOT } from '../../src/paths.js';
 import { TEST_DATABASE_URL, testStoreKind } from './env.js';
-import { testSchema } from './store.js';
+import { TEST_SECRET_KEY, testSchema } from './store.js';
 
 const BIN = join(ROOT, 'bin', 'partnerdesk.js');
 
@@ -18,7 +18,8 @@ export function storeEnv(): { env: Record<string, string>; dataDir: string; clea
   if (testStoreKind() === 'postgres') {
     const schema = testSchema();
     return {
-      env: { DATABASE_URL: TEST_DATABASE_URL, PARTNERDESK_DB_SCHEMA: schema, PARTNERDESK_DATA_DIR: dataDir },
+      // a server store needs the secret key from the environment (the embedded one makes a key file)
+      env: { DATABASE_URL: TEST_DATABASE_URL, PARTNERDESK_DB_SCHEMA: schema, PARTNERDESK_DATA_DIR: dataDir, PARTNERDESK_SECRET_KEY: TEST_SECRET_KEY },
       dataDir,
       async cleanup() {
         const c = new pg.Client({ connectionString: TEST_DATABASE_URL });

@@ -11,13 +11,15 @@ import { TEST_DATABASE_URL, testStoreKind } from './env.js';
 
 export { testStoreKind };
 
+export const TEST_SECRET_KEY = Buffer.alloc(32, 7).toString('base64');
+
 /** A unique schema name on the test server for this file's store. */
 export function testSchema(): string {
   return `pdt_${inject('runId')}_${randomBytes(4).toString('hex')}`;
 }
 
 export function testConfig(env: Record<string, string> = {}): Config {
-  return parseConfig({ PARTNERDESK_LOG_LEVEL: 'silent', PARTNERDESK_DEMO: '0', ...env }, '/tmp');
+  return parseConfig({ PARTNERDESK_LOG_LEVEL: 'silent', PARTNERDESK_DEMO: '0', PARTNERDESK_SECRET_KEY: TEST_SECRET_KEY, ...env }, '/tmp');
 }
 
 /** A fresh, migrated store for one test file: in-memory PGlite, or a new schema on the server. */

@@ -5,6 +5,7 @@ import { cookiesOf, makeUser, PASSWORD, signIn, testApp } from '../../../test/he
 import { sha256Hex } from '../../core/ids.js';
 import { MAX_FAILURES_PER_EMAIL } from './sessions.js';
 import { hashPassword, verifyPassword } from './passwords.js';
+import { makeCustomer } from '../../../test/helpers/fixtures.js';
 
 describe('passwords', () => {
   it('are scrypt hashes that verify only the right password', async () => {
@@ -168,9 +169,13 @@ describe('sign-in, sessions and tokens', () => {
 
   it('binds customer users to one customer', async () => {
     const admin = await signIn(app, (await makeUser(deps, 'admin')).email);
-    const r = await app.inject({ method: 'POST', url: '/api/users', headers: admin.headers, payload: { email: 'cfo@contoso.example', password: PASSWORD, customerId: 'cus_contoso', locale: 'ru' } });
+    const contoso = await makeCustomer(deps, { companyName: 'Contoso' });
+    const unknown = await app.inject({ method: 'POST', url: '/api/users', headers: admin.headers, payload: { email: 'x@contoso.example', password: PASSWORD, customerId: 'cus_nope' } });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json()).toMatchObject({ code: 'not_found', field: '/customerId' });
+    const r = await app.inject({ method: 'POST', url: '/api/users', headers: admin.headers, payload: { email: 'cfo@contoso.example', password: PASSWORD, customerId: contoso, locale: 'ru' } });
     expect(r.statusCode).toBe(201);
-    expect(r.json()).toMatchObject({ kind: 'customer', role: null, customerId: 'cus_contoso', locale: 'ru' });
+    expect(r.json()).toMatchObject({ kind: 'customer', role: null, customerId: contoso, locale: 'ru' });
     const s = await signIn(app, 'cfo@contoso.example');
     expect((await app.inject({ method: 'GET', url: '/api/users', headers: { cookie: s.cookie } })).statusCode).toBe(403);
     const roleForCustomer = await app.inject({ method: 'PATCH', url: `/api/users/${r.json().id}`, headers: admin.headers, payload: { role: 'admin' } });

@@ -34,6 +34,9 @@ export async function createUser(deps: UseCaseDeps, actor: Actor, cmd: CreateUse
   }
   const passwordHash = await hashPassword(cmd.password); // outside the transaction: it takes ~50 ms
   return runUseCase(deps, actor, async (ctx) => {
+    if (cmd.customerId && !(await ctx.trx.selectFrom('customers').select('id').where('id', '=', cmd.customerId).executeTakeFirst())) {
+      throw new AppError('not_found', 'not_found', { entity: 'customer', id: cmd.customerId }, { field: '/customerId' });
+    }
     if (await findUserByEmail(ctx.trx, cmd.email)) {
       throw new AppError('conflict', 'users.email_taken', { email: cmd.email }, { field: '/email' });
     }
