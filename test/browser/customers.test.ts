@@ -213,6 +213,30 @@ suite(title, () => {
     await subRow.locator('.badge', { hasText: de('web.subscriptions.status.active') }).waitFor();
     await screenshot(page, 'customer-de');
 
+    // local settings: saved with PATCH, kept by the server
+    await page.getByLabel(de('web.customer.settings.terms')).fill('14');
+    await page.getByLabel(de('web.customer.settings.tax_mode')).selectOption('reverse_charge');
+    await page.getByLabel(de('web.customer.settings.vat_id')).fill('DE123456789');
+    const patched = page.waitForResponse((r) => new URL(r.url()).pathname === `/api/customers/${customer.id}` && r.request().method() === 'PATCH');
+    await page.getByRole('button', { name: de('web.common.save') }).click();
+    expect((await patched).status()).toBe(200);
+    await page.locator('.toast').filter({ hasText: de('web.customer.settings.saved', { name: customer.companyName }) }).waitFor();
+    expect(await getJson(page.request, `/api/customers/${customer.id}`)).toMatchObject({ paymentTermsDays: 14, taxSettings: { mode: 'reverse_charge', vatId: 'DE123456789' } });
+    expect(await page.getByLabel(de('web.customer.settings.terms')).inputValue()).toBe('14');
+
+    // fraud review: flag with a note, then clear (after a confirm)
+    await page.getByRole('button', { name: de('web.customer.fraud.flag') }).click();
+    const fraud = page.getByRole('dialog', { name: de('web.customer.fraud.title', { name: customer.companyName }) });
+    await fraud.getByLabel(de('web.customer.fraud.note')).fill('Kreditkarte zurückgebucht');
+    await fraud.getByRole('button', { name: de('web.customer.fraud.submit') }).click();
+    await fraud.waitFor({ state: 'hidden' });
+    await page.getByText('Kreditkarte zurückgebucht').waitFor();
+    expect((await getJson<{ fraudReviewNote: string | null }>(page.request, `/api/customers/${customer.id}`)).fraudReviewNote).toBe('Kreditkarte zurückgebucht');
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: de('web.customer.fraud.clear') }).click();
+    await page.getByRole('button', { name: de('web.customer.fraud.flag') }).waitFor();
+    expect((await getJson<{ fraudReviewAt: string | null }>(page.request, `/api/customers/${customer.id}`)).fraudReviewAt).toBeNull();
+
     // suspend (non-payment): the dialog warns that new commerce keeps billing
     await subRow.getByRole('button', { name: de('web.subscriptions.suspend.named', { name: nameOf(sub) }) }).click();
     const dialog = page.getByRole('dialog', { name: de('web.subscriptions.suspend.title', { name: nameOf(sub) }) });

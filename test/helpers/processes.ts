@@ -61,6 +61,23 @@ export function runCli(args: string[], env: Record<string, string>, input?: stri
   };
 }
 
+/** Like runCli, without blocking this process (needed when the CLI talks to a server running in the test). */
+export function runCliAsync(args: string[], env: Record<string, string>): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [BIN, ...args], { env: childEnv(env), cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    p.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => p.kill('SIGKILL'), 120_000);
+    p.once('error', reject);
+    p.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr, json: () => JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as Record<string, unknown> });
+    });
+  });
+}
+
 export interface Served {
   url: string;
   proc: ChildProcess;
