@@ -23,7 +23,7 @@ export function providerCommands(program: Command, ctx: CliContext): void {
       action(
         ctx,
         async (o: { account?: string }) => ({
-          runs: await withDeps(ctx, 'sync', async (deps) => (o.account ? [await syncAccount(deps, cliActor(), o.account, { trigger: 'cli' })] : syncAll(deps, cliActor(), 'cli'))),
+          runs: await withDeps(ctx, 'sync', async (deps) => (o.account ? [await syncAccount(deps, cliActor(), o.account, { trigger: 'cli' })] : (await syncAll(deps, cliActor(), 'cli')).runs)),
         }),
         (r) =>
           r.runs.length

@@ -37,7 +37,7 @@ export function jobDefinitions(deps: Deps): JobDefinition[] {
     {
       name: PROVIDER_SYNC,
       cron: deps.config.syncCron,
-      handler: async () => (await syncAll(deps, systemActor, 'schedule')).map((r) => ({ account: r.accountId, state: r.state })),
+      handler: async () => (await syncAll(deps, systemActor, 'schedule')).runs.map((r) => ({ account: r.accountId, state: r.state })),
     },
     {
       name: MAINTENANCE_SWEEP,

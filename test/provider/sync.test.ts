@@ -3,6 +3,7 @@ import { createTestDeps, type TestDeps } from '../helpers/store.js';
 import { cliActor } from '../../src/db/tx.js';
 import { syncAccount } from '../../src/modules/customers/sync-customers.js';
 import { updateCustomer } from '../../src/modules/customers/update-customer.js';
+import { listDrift } from '../../src/modules/customers/subscriptions.repo.js';
 import { createAccount } from '../../src/modules/providers/manage-accounts.js';
 import { startSimulator, type Simulator } from '../../src/modules/providers/simulator/server.js';
 import { createPartnerCenterConnector } from '../../src/modules/providers/partner-center/client.js';
@@ -102,6 +103,26 @@ describe('provider sync', () => {
     expect(r.stats.customersRemoved).toBe(0);
     const again = await syncAccount(deps, actor, accountId, { trigger: 'test' });
     expect(again.state).toBe('done');
+  });
+
+  it('marks customers and subscriptions that vanish upstream, and brings them back if they return', async () => {
+    const [c1, c2] = sim.customers(tenant);
+    const gone = sim.subscriptions(c2!.id)[0]!;
+    sim.removeCustomer(c1!.id);
+    sim.removeSubscription(c2!.id, gone.id);
+    const r = await syncAccount(deps, actor, accountId, { trigger: 'test' });
+    expect(r.stats).toMatchObject({ customersRemoved: 1, subscriptionsRemoved: 1 });
+    const cust = await deps.db.selectFrom('customers').selectAll().where('tenant_id', '=', c1!.id).executeTakeFirstOrThrow();
+    expect(cust).toMatchObject({ status: 'removed_upstream' });
+    expect(cust.removed_upstream_at).not.toBeNull();
+    const subs = await deps.db.selectFrom('subscriptions').selectAll().where('customer_id', '=', cust.id).execute();
+    expect(subs.length).toBeGreaterThan(0); // kept, not deleted
+    expect(subs.every((s) => s.removed_upstream_at !== null)).toBe(true);
+    const drift = await listDrift(deps.db);
+    expect(drift.map((d) => d.subscription.providerSubscriptionId)).toContain(gone.id);
+    expect(drift.find((d) => d.subscription.providerSubscriptionId === gone.id)!.kind).toBe('removed_upstream');
+    // running again changes nothing more
+    expect((await syncAccount(deps, actor, accountId, { trigger: 'test' })).stats).toMatchObject({ customersRemoved: 0, subscriptionsRemoved: 0 });
   });
 
   it('reports wrong credentials as a typed error and changes nothing', async () => {

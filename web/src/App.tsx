@@ -9,6 +9,9 @@ import { Dashboard } from './pages/Dashboard';
 import { Me } from './pages/Me';
 import { Users } from './pages/Users';
 import { Audit } from './pages/Audit';
+import { Customers } from './pages/Customers';
+import { Customer } from './pages/Customer';
+import { Subscriptions } from './pages/Subscriptions';
 import { NotFound, Forbidden } from './pages/NotFound';
 import { Portal } from './pages/Portal';
 import { Redirect, navigate, useLocation } from './router';
@@ -152,8 +155,21 @@ const PAGE_TITLE_KEYS: Record<string, string> = {
   '/me': 'web.nav.me',
   '/users': 'web.nav.users',
   '/audit': 'web.nav.audit',
+  '/customers': 'web.customers.title',
+  '/subscriptions': 'web.subscriptions.page.title',
   '/login': 'web.login.title',
 };
+
+/** "/customers/cus_1" → its customer id (decoded), else undefined. */
+function customerIdOf(path: string): string | undefined {
+  const m = /^\/customers\/([^/]+)\/?$/.exec(path);
+  if (!m) return undefined;
+  try {
+    return decodeURIComponent(m[1]!);
+  } catch {
+    return undefined;
+  }
+}
 
 function Routes({ user }: { user: User | null }) {
   const { path, search } = useLocation();
@@ -162,7 +178,7 @@ function Routes({ user }: { user: User | null }) {
   const [wasSignedIn, setWasSignedIn] = useState(Boolean(user));
 
   useEffect(() => {
-    const key = user?.kind === 'customer' && path === '/' ? 'web.portal.title' : PAGE_TITLE_KEYS[path];
+    const key = user?.kind === 'customer' && path === '/' ? 'web.portal.title' : (PAGE_TITLE_KEYS[path] ?? (customerIdOf(path) ? 'web.customers.title' : undefined));
     document.title = key ? `${t(key)} · Partnerdesk` : 'Partnerdesk';
   }, [path, t, user]);
 
@@ -191,7 +207,15 @@ function Routes({ user }: { user: User | null }) {
   if (user.kind === 'customer') {
     return (
       <Layout>
-        {path === '/' ? <Portal /> : path === '/me' ? <Me /> : path === '/users' || path === '/audit' ? <Forbidden /> : <NotFound path={path} />}
+        {path === '/' ? (
+          <Portal />
+        ) : path === '/me' ? (
+          <Me />
+        ) : ['/users', '/audit', '/customers', '/subscriptions'].includes(path) || customerIdOf(path) ? (
+          <Forbidden />
+        ) : (
+          <NotFound path={path} />
+        )}
       </Layout>
     );
   }
@@ -210,8 +234,16 @@ function Routes({ user }: { user: User | null }) {
     case '/audit':
       page = isAdmin(user) ? <Audit /> : <Forbidden />;
       break;
-    default:
-      page = <NotFound path={path} />;
+    case '/customers':
+      page = <Customers />;
+      break;
+    case '/subscriptions':
+      page = <Subscriptions />;
+      break;
+    default: {
+      const customerId = customerIdOf(path);
+      page = customerId ? <Customer key={customerId} id={customerId} /> : <NotFound path={path} />;
+    }
   }
   return <Layout>{page}</Layout>;
 }

@@ -193,3 +193,154 @@ export const api = {
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
   del: <T>(path: string) => request<T>('DELETE', path),
 };
+
+// ---------------------------------------------------------------- customers, subscriptions, provider accounts
+
+export type Cloud = 'global' | 'usgov' | 'germany' | 'china';
+export const CLOUDS: Cloud[] = ['global', 'usgov', 'germany', 'china'];
+
+export type TaxMode = 'standard' | 'reverse_charge' | 'zero_rated' | 'exempt';
+export const TAX_MODES: TaxMode[] = ['standard', 'reverse_charge', 'zero_rated', 'exempt'];
+
+export interface TaxSettings {
+  mode: TaxMode | (string & {});
+  vatId?: string | null;
+  rate?: string | null;
+}
+
+export interface Customer {
+  id: string;
+  providerAccountId: string;
+  cloud: Cloud | (string & {});
+  tenantId: string;
+  domain: string | null;
+  companyName: string;
+  country: string | null;
+  relationship: string;
+  resellerPartnerId: string | null;
+  billingEmail: string | null;
+  billingCulture: string | null;
+  billingLanguage: string | null;
+  /** the effective language: the local override, else the one from the billing profile */
+  locale: Locale;
+  localeOverride: Locale | null;
+  billingCurrency: string;
+  paymentTermsDays: number;
+  segment: string;
+  taxSettings: TaxSettings;
+  status: 'active' | 'removed_upstream';
+  fraudReviewAt: string | null;
+  fraudReviewNote: string | null;
+  syncedAt: string | null;
+  removedUpstreamAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  subscriptionCount?: number;
+}
+
+export interface CustomerPatch {
+  localeOverride?: Locale | null;
+  billingCurrency?: string;
+  paymentTermsDays?: number;
+  segment?: string;
+  taxSettings?: { mode: TaxMode; vatId?: string | null; rate?: string | null };
+}
+
+export interface Subscription {
+  id: string;
+  customerId: string;
+  providerSubscriptionId: string;
+  offerId: string;
+  offerName: string | null;
+  productId: string | null;
+  skuId: string | null;
+  friendlyName: string | null;
+  quantity: number;
+  unitType: string | null;
+  billingType: string;
+  billingCycle: string | null;
+  termDuration: string | null;
+  commerce: 'legacy' | 'nce';
+  /** the provider's status, verbatim (unknown future values too) */
+  status: string;
+  autoRenew: boolean;
+  creationDate: string | null;
+  effectiveStartDate: string | null;
+  commitmentEndDate: string | null;
+  parentProviderSubscriptionId: string | null;
+  suspensionReasons: string[];
+  /** what the desk asked for last; differs from status while a change is under way, or on drift */
+  expectedStatus: string | null;
+  billedWhileSuspended: boolean;
+  autoRenewBeforeSuspend: boolean | null;
+  syncedAt: string | null;
+  removedUpstreamAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const SUSPEND_REASONS = ['non_payment', 'fraud', 'misuse', 'customer_request', 'other'] as const;
+export type SuspendReason = (typeof SUSPEND_REASONS)[number];
+
+export interface SubscriptionOperation {
+  id: string;
+  subscriptionId: string;
+  customerId: string;
+  action: 'suspend' | 'reactivate';
+  reason: string;
+  state: 'requested' | 'confirmed' | 'retrying' | 'failed';
+  requestId: string;
+  attempts: number;
+  errorCode: string | null;
+  providerCode: string | null;
+  errorMessage: string | null;
+  requestedBy: string;
+  requestedAt: string;
+  completedAt: string | null;
+}
+
+export const isPendingOperation = (op: SubscriptionOperation | undefined) => op?.state === 'requested' || op?.state === 'retrying';
+
+export interface DriftItem {
+  subscription: Subscription;
+  customerName: string;
+  kind: 'status' | 'removed_upstream';
+  expected: string | null;
+  actual: string;
+}
+
+export interface ProviderAccount {
+  id: string;
+  name: string;
+  cloud: Cloud;
+  payee: 'microsoft' | '21vianet';
+  currency: string;
+  partnerTenantId: string;
+  appId: string;
+  hasSecret: boolean;
+  supportEntitlements: { type: string; contractId?: string | null }[];
+  demo: boolean;
+  status: 'active' | 'disabled';
+  lastSyncAt: string | null;
+  lastSyncStatus: string | null;
+}
+
+export interface SyncStats {
+  customersSeen: number;
+  customersCreated: number;
+  customersUpdated: number;
+  customersRemoved: number;
+  subscriptionsSeen: number;
+  subscriptionsCreated: number;
+  subscriptionsUpdated: number;
+  subscriptionsRemoved: number;
+  failed: number;
+}
+
+export interface SyncRun {
+  runId: string;
+  accountId: string;
+  state: 'done' | 'partial' | 'failed';
+  stats: SyncStats;
+  errors: { customer?: string; code: string; providerCode?: string | null; message: string }[];
+}

@@ -29,3 +29,6 @@ export function useUser(): User {
 }
 
 export const isAdmin = (u: User | null) => u?.kind === 'staff' && u.role === 'admin' && u.status === 'active';
+
+/** Admin and billing staff change customers and subscriptions; support and viewers only read. */
+export const canBill = (u: User | null) => u?.kind === 'staff' && (u.role === 'admin' || u.role === 'billing') && u.status === 'active';

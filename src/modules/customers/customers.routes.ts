@@ -85,7 +85,7 @@ export function customerRoutes(app: FastifyInstance, deps: Deps): void {
   r.get(
     '/api/subscriptions/:id/operations',
     { config: { access: staff(ANY_STAFF) }, schema: { tags: ['subscriptions'], summary: 'Suspend/reactivate operations and what the provider said', params: IdParams, response: { 200: z.object({ items: z.array(OperationOut) }), ...problemResponses } } },
-    async (req) => ({ items: await listOperations(deps, req.params.id) }),
+    async (req) => ({ items: await listOperations(deps, req.params.id, scopeOf(req)) }),
   );
 
   r.post(

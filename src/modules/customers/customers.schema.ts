@@ -67,6 +67,7 @@ export const FraudReviewIn = z.strictObject({ note: z.string().trim().min(1).max
 export const SubscriptionOut = z.object({
   id: z.string(),
   customerId: z.string(),
+  customerName: z.string().optional(),
   providerSubscriptionId: z.string(),
   offerId: z.string(),
   offerName: z.string().nullable(),

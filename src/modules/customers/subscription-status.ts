@@ -8,7 +8,7 @@ import { findAccount } from '../providers/accounts.repo.js';
 import { connectorForAccount } from '../providers/connect.js';
 import { ProviderError, type PcSubscription, type SubscriptionChange } from '../providers/connector.js';
 import { ALL, type CustomerScope } from './customers.repo.js';
-import { findSubscription, type Subscription } from './subscriptions.repo.js';
+import { billedWhileSuspended, findSubscription, type Subscription } from './subscriptions.repo.js';
 
 /**
  * Suspend and reactivate through the provider. A request is recorded (operation + expected
@@ -164,13 +164,12 @@ export async function performStatusChange(deps: Deps, operationId: string, fx: E
     return toOperation({ ...op, state: 'failed' });
   }
   return runUseCase(deps, systemActor, async (ctx) => {
-    const nce = sub.commerce === 'nce';
     const suspend = op.action === 'suspend';
     await ctx.trx
       .updateTable('subscriptions')
       .set({
         ...providerFields(change.after),
-        billed_while_suspended: suspend && nce,
+        billed_while_suspended: billedWhileSuspended(change.after.status, sub.commerce, sub.billingType),
         auto_renew_before_suspend: suspend ? (sub.autoRenewBeforeSuspend ?? change.before.autoRenewEnabled) : null,
         updated_at: ctx.now,
       })
@@ -179,7 +178,7 @@ export async function performStatusChange(deps: Deps, operationId: string, fx: E
     for (const a of addOns) {
       await ctx.trx
         .updateTable('subscriptions')
-        .set({ ...providerFields(a), expected_status: target, billed_while_suspended: suspend && a.commerce === 'nce', updated_at: ctx.now })
+        .set({ ...providerFields(a), expected_status: target, billed_while_suspended: billedWhileSuspended(a.status, a.commerce, a.billingType), updated_at: ctx.now })
         .where('customer_id', '=', sub.customerId)
         .where('provider_subscription_id', '=', a.id)
         .execute();
@@ -209,7 +208,7 @@ export async function performStatusChange(deps: Deps, operationId: string, fx: E
         status: change.after.status,
         autoRenew: change.after.autoRenewEnabled,
         requestId: change.requestId,
-        ...(suspend && nce && { billedWhileSuspended: true }),
+        ...(billedWhileSuspended(change.after.status, sub.commerce, sub.billingType) && { billedWhileSuspended: true }),
         ...(addOns.length && { addOns: addOns.map((a) => ({ id: a.id, status: a.status })) }),
       },
     });
@@ -234,6 +233,7 @@ async function recordFailure(deps: Deps, op: OpRow & { attempts: number }, sub: 
       .where('id', '=', op.id)
       .execute();
     if (!retrying) {
+      await ctx.trx.updateTable('subscriptions').set({ expected_status: null, updated_at: ctx.now }).where('id', '=', sub.id).where('expected_status', 'is not', null).execute();
       await ctx.audit({
         action: `subscription.${op.action}_failed`,
         entityType: 'subscription',
@@ -244,7 +244,8 @@ async function recordFailure(deps: Deps, op: OpRow & { attempts: number }, sub: 
   });
 }
 
-export async function listOperations(deps: Pick<Deps, 'db'>, subscriptionId: string): Promise<SubscriptionOperation[]> {
+export async function listOperations(deps: Pick<Deps, 'db'>, subscriptionId: string, scope: CustomerScope = ALL): Promise<SubscriptionOperation[]> {
+  if (!(await findSubscription(deps.db, subscriptionId, scope))) throw notFound('subscription', subscriptionId);
   const rows = await deps.db.selectFrom('subscription_operations').selectAll().where('subscription_id', '=', subscriptionId).orderBy('requested_at', 'desc').execute();
   return rows.map(toOperation);
 }

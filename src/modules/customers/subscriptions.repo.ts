@@ -1,9 +1,18 @@
 import type { Executor } from '../../db/store.js';
 import { ALL, type CustomerScope } from './customers.repo.js';
 
+/**
+ * New commerce keeps billing the partner for a suspended licence-based subscription; legacy
+ * stops, and usage (Azure plan) has nothing to bill while suspended. Pure.
+ */
+export function billedWhileSuspended(status: string, commerce: string, billingType: string): boolean {
+  return status === 'suspended' && commerce === 'nce' && billingType === 'license';
+}
+
 export interface Subscription {
   id: string;
   customerId: string;
+  customerName?: string;
   providerSubscriptionId: string;
   offerId: string;
   offerName: string | null;
@@ -87,18 +96,18 @@ export interface SubscriptionQuery {
 }
 
 export async function listSubscriptions(db: Executor, q: SubscriptionQuery, scope: CustomerScope = ALL): Promise<{ items: Subscription[]; total: number }> {
-  let s = sel(db);
-  if (scope.kind === 'customer') s = s.where('customer_id', '=', scope.customerId);
-  if (q.customerId) s = s.where('customer_id', '=', q.customerId);
-  if (q.status) s = s.where('status', '=', q.status);
-  if (q.commerce) s = s.where('commerce', '=', q.commerce);
-  if (q.billingType) s = s.where('billing_type', '=', q.billingType);
-  if (!q.includeRemoved) s = s.where('removed_upstream_at', 'is', null);
+  let s = db.selectFrom('subscriptions').innerJoin('customers', 'customers.id', 'subscriptions.customer_id').selectAll('subscriptions').select('customers.company_name');
+  if (scope.kind === 'customer') s = s.where('subscriptions.customer_id', '=', scope.customerId);
+  if (q.customerId) s = s.where('subscriptions.customer_id', '=', q.customerId);
+  if (q.status) s = s.where('subscriptions.status', '=', q.status);
+  if (q.commerce) s = s.where('subscriptions.commerce', '=', q.commerce);
+  if (q.billingType) s = s.where('subscriptions.billing_type', '=', q.billingType);
+  if (!q.includeRemoved) s = s.where('subscriptions.removed_upstream_at', 'is', null);
   const [rows, count] = await Promise.all([
-    s.orderBy('customer_id').orderBy('offer_name').orderBy('id').limit(q.limit).offset(q.offset).execute(),
+    s.orderBy('customers.company_name').orderBy('subscriptions.offer_name').orderBy('subscriptions.id').limit(q.limit).offset(q.offset).execute(),
     s.clearSelect().select((eb) => eb.fn.countAll<bigint>().as('n')).executeTakeFirstOrThrow(),
   ]);
-  return { items: rows.map(toSubscription), total: Number(count.n) };
+  return { items: rows.map((r) => ({ ...toSubscription(r), customerName: r.company_name })), total: Number(count.n) };
 }
 
 export interface Drift {

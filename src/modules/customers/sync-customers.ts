@@ -5,6 +5,7 @@ import type { Deps } from '../../deps.js';
 import { runUseCase, type Actor } from '../../db/tx.js';
 import type { Executor } from '../../db/store.js';
 import { findAccount, type ProviderAccount } from '../providers/accounts.repo.js';
+import { billedWhileSuspended } from './subscriptions.repo.js';
 import { connectorForAccount } from '../providers/connect.js';
 import { ProviderError, type PcBillingProfile, type PcCustomer, type PcSubscription, type ProviderConnector } from '../providers/connector.js';
 
@@ -101,6 +102,7 @@ function subscriptionFields(s: PcSubscription) {
     commitment_end_date: iso(s.commitmentEndDate),
     parent_provider_subscription_id: s.parentSubscriptionId,
     suspension_reasons: s.suspensionReasons,
+    billed_while_suspended: billedWhileSuspended(s.status, s.commerce, s.billingType),
     etag: s.etag,
   };
 }
@@ -340,16 +342,17 @@ async function markRemoved(deps: Deps, actor: Actor, accountId: string, seen: Se
 }
 
 /** Sync every active account (the scheduled job and `partnerdesk sync`). */
-export async function syncAll(deps: Deps, actor: Actor, trigger: string): Promise<SyncResult[]> {
+export async function syncAll(deps: Deps, actor: Actor, trigger: string): Promise<{ runs: SyncResult[]; skipped: { accountId: string; code: string }[] }> {
   const accounts = await deps.db.selectFrom('provider_accounts').select('id').where('status', '=', 'active').orderBy('name').execute();
-  const out: SyncResult[] = [];
+  const runs: SyncResult[] = [];
+  const skipped: { accountId: string; code: string }[] = [];
   for (const a of accounts) {
     try {
-      out.push(await syncAccount(deps, actor, a.id, { trigger }));
+      runs.push(await syncAccount(deps, actor, a.id, { trigger }));
     } catch (e) {
-      if (e instanceof AppError && e.code === 'sync.already_running') continue;
-      throw e;
+      if (e instanceof AppError && e.code === 'sync.already_running') skipped.push({ accountId: a.id, code: e.code });
+      else throw e;
     }
   }
-  return out;
+  return { runs, skipped };
 }

@@ -73,8 +73,15 @@ export function providerAccountRoutes(app: FastifyInstance, deps: Deps): void {
 
   r.post(
     '/api/sync',
-    { config: { access: staff(BILLING_WRITE) }, schema: { tags: ['providers'], summary: 'Sync every active provider account now', response: { 200: z.object({ runs: z.array(SyncOut) }), ...problemResponses } } },
-    async (req) => ({ runs: await syncAll(deps, actorOf(req), 'api') }),
+    {
+      config: { access: staff(BILLING_WRITE) },
+      schema: {
+        tags: ['providers'],
+        summary: 'Sync every active provider account now (accounts already syncing are listed as skipped)',
+        response: { 200: z.object({ runs: z.array(SyncOut), skipped: z.array(z.object({ accountId: z.string(), code: z.string() })) }), ...problemResponses },
+      },
+    },
+    async (req) => syncAll(deps, actorOf(req), 'api'),
   );
 }
 

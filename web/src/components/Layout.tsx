@@ -13,8 +13,6 @@ interface NavItem {
 }
 
 const COMING: { key: string; icon: IconName }[] = [
-  { key: 'customers', icon: 'customers' },
-  { key: 'subscriptions', icon: 'subscriptions' },
   { key: 'provider_billing', icon: 'provider' },
   { key: 'invoices', icon: 'invoices' },
   { key: 'payments', icon: 'payments' },
@@ -47,6 +45,8 @@ export function Layout({ children }: { children: ReactNode }) {
       ]
     : [
         { to: '/', label: t('web.nav.dashboard'), icon: 'dashboard' },
+        { to: '/customers', label: t('web.nav.customers'), icon: 'customers' },
+        { to: '/subscriptions', label: t('web.nav.subscriptions'), icon: 'subscriptions' },
         { to: '/me', label: t('web.nav.me'), icon: 'me' },
       ];
   const admin: NavItem[] = isAdmin(user)
@@ -58,9 +58,11 @@ export function Layout({ children }: { children: ReactNode }) {
 
   const roleLabel = customer ? t('web.roles.customer') : user.role ? t(`web.roles.${user.role}`) : '';
 
+  // a section stays highlighted on its detail pages (/customers/…)
+  const isCurrent = (to: string) => path === to || (to !== '/' && path.startsWith(`${to}/`));
   const renderItem = (item: NavItem) => (
     <li key={item.to}>
-      <Link to={item.to} className={cx('nav-link', path === item.to && 'active')} aria-current={path === item.to ? 'page' : undefined}>
+      <Link to={item.to} className={cx('nav-link', isCurrent(item.to) && 'active')} aria-current={path === item.to ? 'page' : isCurrent(item.to) ? 'true' : undefined}>
         <Icon name={item.icon} />
         <span>{item.label}</span>
       </Link>

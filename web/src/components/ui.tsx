@@ -70,7 +70,7 @@ export function EmptyState({ children }: { children: ReactNode }) {
 
 // ---------------------------------------------------------------- buttons
 
-type ButtonProps = ButtonHTMLAttributes<HTMLButtonElement> & { variant?: 'primary' | 'secondary' | 'danger' | 'ghost'; size?: 'sm' | 'md'; busy?: boolean };
+type ButtonProps = ButtonHTMLAttributes<HTMLButtonElement> & { variant?: 'primary' | 'secondary' | 'danger' | 'danger-solid' | 'ghost'; size?: 'sm' | 'md'; busy?: boolean };
 
 export function Button({ variant = 'secondary', size = 'md', busy, className, children, disabled, type = 'button', ...rest }: ButtonProps) {
   return (

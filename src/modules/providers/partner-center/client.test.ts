@@ -79,6 +79,15 @@ describe('authentication', () => {
     expect(retried!.headers.authorization).not.toBe(refused!.headers.authorization);
   });
 
+  it('clients of the same account share one token; another secret is another account', async () => {
+    const p = partner();
+    const cust = sim.addCustomer(p.tenantId, { companyName: 'Wide World Importers' });
+    await Promise.all([client(p).c.getCustomer(cust.id), client(p).c.getCustomer(cust.id), client(p).c.getCustomer(cust.id)]);
+    expect(tokenCalls(p)).toHaveLength(1);
+    await rejection(client(p, { secret: 'not-it' }).c.getCustomer(cust.id));
+    expect(tokenCalls(p)).toHaveLength(2);
+  });
+
   it('refreshes before expiry by the clock, without a 401', async () => {
     const clock = new TestClock('2026-03-01T00:00:00Z');
     const own = await startSimulator({ seed: 'empty', clock, tokenLifetimeSeconds: 3600 });
@@ -273,17 +282,17 @@ describe('faults', () => {
   it('a response slower than timeoutMs is retried with the same MS-RequestId; always slow → timeout', async () => {
     const p = partner();
     const cust = sim.addCustomer(p.tenantId, { companyName: 'Woodgrove' });
-    const { c } = client(p, { timeoutMs: 150, maxAttempts: 2 });
-    sim.faults.inject({ path: `/v1/customers/${cust.id}`, delayMs: 400, times: 1 });
+    const { c } = client(p, { timeoutMs: 400, maxAttempts: 2 });
+    sim.faults.inject({ path: `/v1/customers/${cust.id}`, delayMs: 1000, times: 1 });
     expect((await c.getCustomer(cust.id)).companyName).toBe('Woodgrove');
     const calls = apiCalls(p);
     expect(calls).toHaveLength(2);
     expect(calls[0]!.headers['ms-requestid']).toBe(calls[1]!.headers['ms-requestid']);
 
-    sim.faults.inject({ path: `/v1/customers/${cust.id}`, delayMs: 400, times: 2 });
+    sim.faults.inject({ path: `/v1/customers/${cust.id}`, delayMs: 1000, times: 2 });
     const err = await rejection(c.getCustomer(cust.id));
     expect(err).toMatchObject({ code: 'provider.timeout', retryable: true });
-    expect(err.message).toMatch(/no answer within 150 ms, 2 attempts/);
+    expect(err.message).toMatch(/no answer within 400 ms, 2 attempts/);
   });
 
   it('a dropped connection (ECONNRESET) is retried with the same MS-RequestId; always dropped → unavailable', async () => {

@@ -3,8 +3,8 @@
  * local simulator (which speaks the same API).
  *
  * - OAuth2 client credentials against `${tokenAuthority}/${partnerTenantId}/oauth2/v2.0/token`;
- *   the token is cached per client until shortly before it expires (by the injected clock) and
- *   refreshed once when the API answers 401. Keep one client per provider account.
+ *   the token is cached (per account, process-wide) until shortly before it expires by the
+ *   injected clock, and renewed once when the API answers 401.
  * - Every call sends Authorization, Accept, MS-RequestId (one per logical call, the same on every
  *   retry of it), MS-CorrelationId and MS-Contract-Version; PATCH of a subscription sends If-Match.
  * - 408/429/5xx, timeouts and dropped connections are retried up to `maxAttempts` (Retry-After
@@ -100,6 +100,24 @@ export function deriveRequestId(base: string, label?: string): string {
   return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
 }
 
+/**
+ * Access tokens, shared by every client of the same account in this process (the desk may build a
+ * client per use): one token request at a time, reused until shortly before it expires.
+ */
+interface TokenSlot {
+  current: { value: string; refreshAtMs: number } | null;
+  inFlight: Promise<string> | null;
+}
+const tokenSlots = new Map<string, TokenSlot>();
+
+function tokenSlot(config: ConnectorConfig): TokenSlot {
+  const secretHash = createHash('sha256').update(config.secret).digest('hex');
+  const key = [config.tokenAuthority.replace(/\/+$/, ''), config.partnerTenantId.toLowerCase(), config.appId, config.scope, secretHash].join('|');
+  let slot = tokenSlots.get(key);
+  if (!slot) tokenSlots.set(key, (slot = { current: null, inFlight: null }));
+  return slot;
+}
+
 type NetFailure = 'timeout' | 'reset' | 'unreachable' | 'invalid';
 
 function errorCodes(e: unknown): string[] {
@@ -193,8 +211,7 @@ export function createPartnerCenterConnector(config: ConnectorConfig, deps: Part
   const tokenUrl = `${config.tokenAuthority.replace(/\/+$/, '')}${tokenPath}`;
   const limiter = tenantLimiter(config.apiBaseUrl, config.partnerTenantId);
 
-  let token: { value: string; refreshAtMs: number } | null = null;
-  let tokenInFlight: Promise<string> | null = null;
+  const tokens = tokenSlot(config);
 
   const backoff = (attempt: number) => {
     const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
@@ -209,7 +226,8 @@ export function createPartnerCenterConnector(config: ConnectorConfig, deps: Part
       counted++;
       if (spec.context === 'api') await limiter.acquire(rateLimit, clock, sleep, spec.call?.signal);
       const headers = { ...spec.headers };
-      if (authorize) headers.Authorization = `Bearer ${await getToken()}`;
+      const bearer = authorize ? await getToken() : null;
+      if (bearer) headers.Authorization = `Bearer ${bearer}`;
       if (spec.call) spec.call.tally.attempts++;
       const timeout = AbortSignal.timeout(timeoutMs);
       const userSignal = spec.call?.signal;
@@ -252,7 +270,7 @@ export function createPartnerCenterConnector(config: ConnectorConfig, deps: Part
         // the token may have expired or been revoked early: get a new one, once
         refreshed = true;
         counted--;
-        token = null;
+        if (tokens.current?.value === bearer) tokens.current = null; // unless another call already renewed it
         continue;
       }
       const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'), clock.now());
@@ -295,17 +313,18 @@ export function createPartnerCenterConnector(config: ConnectorConfig, deps: Part
     if (!accessToken) throw malformed(`POST ${tokenPath}`, 'token response without access_token');
     const lifetimeMs = Math.max(1, numberValue(isObject(json) ? field(json, 'expires_in') : null) ?? 3600) * 1000;
     const margin = Math.min(300_000, lifetimeMs / 2);
-    token = { value: accessToken, refreshAtMs: clock.now().getTime() + lifetimeMs - margin };
+    tokens.current = { value: accessToken, refreshAtMs: clock.now().getTime() + lifetimeMs - margin };
     log?.debug?.({ tenant: config.partnerTenantId, expiresInS: lifetimeMs / 1000 }, 'partner center token acquired');
     return accessToken;
   }
 
   function getToken(): Promise<string> {
-    if (token && clock.now().getTime() < token.refreshAtMs) return Promise.resolve(token.value);
-    tokenInFlight ??= fetchToken().finally(() => {
-      tokenInFlight = null;
+    const cached = tokens.current;
+    if (cached && clock.now().getTime() < cached.refreshAtMs) return Promise.resolve(cached.value);
+    tokens.inFlight ??= fetchToken().finally(() => {
+      tokens.inFlight = null;
     });
-    return tokenInFlight;
+    return tokens.inFlight;
   }
 
   function newCall(opts?: CallOptions): Call {

@@ -175,6 +175,10 @@ export interface Simulator {
   getSubscription(customerId: string, subscriptionId: string): SimSubscription | undefined;
   /** Changes a subscription behind the API's back (tests: renewal flags, dates, a concurrent edit). Bumps its ETag. */
   updateSubscription(customerId: string, subscriptionId: string, patch: Partial<Omit<SimSubscription, 'id' | 'customerId' | 'partnerTenantId'>>): SimSubscription;
+  /** The provider stops listing a customer (relationship ended, transferred away), with its subscriptions. */
+  removeCustomer(customerId: string): void;
+  /** The provider stops listing one subscription. */
+  removeSubscription(customerId: string, subscriptionId: string): void;
   setAzureEntitlementStatus(customerId: string, planSubscriptionId: string, entitlementId: string, status: string): void;
   addInvoice(tenantId: string, input?: NewInvoice): SimInvoice;
   invoices(tenantId?: string): SimInvoice[];
@@ -949,6 +953,14 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       s.version++;
       s.history.push({ at: now().toISOString(), change: `changed by the simulator API: ${Object.keys(patch).join(', ')}` });
       return copy(s);
+    },
+    removeCustomer(customerId) {
+      const id = stripOrg(customerId);
+      if (!state.customers.delete(id)) throw new Error(`no customer ${customerId}`);
+      for (const s of [...state.subscriptions.values()]) if (s.customerId === id) state.subscriptions.delete(s.id);
+    },
+    removeSubscription(customerId, subscriptionId) {
+      state.subscriptions.delete(liveSub(customerId, subscriptionId).id);
     },
     setAzureEntitlementStatus(customerId, planSubscriptionId, entitlementId, status) {
       const s = liveSub(customerId, planSubscriptionId);
