@@ -214,6 +214,7 @@ export interface SubscriptionOperationsTable {
   provider_after: Json | null;
   error_code: string | null;
   provider_code: string | null;
+  http_status: number | null;
   error_message: string | null;
   requested_by: string;
   requested_at: Timestamp;

@@ -3,7 +3,7 @@ import { createTestDeps, type TestDeps } from '../helpers/store.js';
 import { cliActor } from '../../src/db/tx.js';
 import { dispatchDue } from '../../src/jobs/dispatcher.js';
 import { registerEffects } from '../../src/jobs/definitions.js';
-import { requestStatusChange } from '../../src/modules/customers/subscription-status.js';
+import { explainOperation, listOperations, requestStatusChange } from '../../src/modules/customers/subscription-status.js';
 import { listDrift } from '../../src/modules/customers/subscriptions.repo.js';
 import { syncAccount } from '../../src/modules/customers/sync-customers.js';
 import { createAccount } from '../../src/modules/providers/manage-accounts.js';
@@ -109,7 +109,13 @@ describe('suspend and reactivate through the provider', () => {
     sim.faults.inject({ method: 'PATCH', path: new RegExp(legacy), status: 400, times: 1, body: JSON.stringify({ code: 800091, description: 'Cannot update a subscription with suspended status' }) });
     const requested = await requestStatusChange(deps, actor, (await local(legacy)).id, 'reactivate', 'paid');
     expect(await dispatchDue(deps)).toMatchObject({ done: 1 });
-    expect(await op(requested.id)).toMatchObject({ state: 'failed', error_code: 'provider.rejected', provider_code: '800091' });
+    expect(await op(requested.id)).toMatchObject({ state: 'failed', error_code: 'provider.rejected', provider_code: '800091', http_status: 400 });
+    const [listed] = await listOperations(deps, (await local(legacy)).id);
+    const de = explainOperation(listed!, deps.i18n.formatter('de'));
+    expect(de).toBe(deps.i18n.t('de', 'provider_codes.800091', {}));
+    expect(de).not.toBe(explainOperation(listed!, deps.i18n.formatter('en')));
+    // the desk no longer expects a state the provider refused
+    expect((await local(legacy)).expected_status).toBeNull();
     deps.clock.advance({ hours: 2 });
     expect(await dispatchDue(deps)).toMatchObject({ done: 0, failed: 0 });
   });

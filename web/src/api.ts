@@ -293,7 +293,10 @@ export interface SubscriptionOperation {
   attempts: number;
   errorCode: string | null;
   providerCode: string | null;
+  httpStatus: number | null;
   errorMessage: string | null;
+  /** the error explained in the request's language */
+  explanation?: string | null;
   requestedBy: string;
   requestedAt: string;
   completedAt: string | null;

@@ -110,6 +110,7 @@ CREATE TABLE subscription_operations (
   provider_after   jsonb,
   error_code       text,
   provider_code    text,
+  http_status      integer,
   error_message    text,
   requested_by     text NOT NULL,
   requested_at     timestamptz NOT NULL,

@@ -18,7 +18,7 @@ import {
   SuspendIn,
   UpdateCustomerIn,
 } from './customers.schema.js';
-import { listOperations, requestStatusChange } from './subscription-status.js';
+import { explainOperation, listOperations, requestStatusChange } from './subscription-status.js';
 import { findSubscription, listDrift, listSubscriptions } from './subscriptions.repo.js';
 import { setFraudReview, updateCustomer } from './update-customer.js';
 
@@ -85,7 +85,7 @@ export function customerRoutes(app: FastifyInstance, deps: Deps): void {
   r.get(
     '/api/subscriptions/:id/operations',
     { config: { access: staff(ANY_STAFF) }, schema: { tags: ['subscriptions'], summary: 'Suspend/reactivate operations and what the provider said', params: IdParams, response: { 200: z.object({ items: z.array(OperationOut) }), ...problemResponses } } },
-    async (req) => ({ items: await listOperations(deps, req.params.id, scopeOf(req)) }),
+    async (req) => ({ items: (await listOperations(deps, req.params.id, scopeOf(req))).map((op) => ({ ...op, explanation: explainOperation(op, req.fmt) })) }),
   );
 
   r.post(

@@ -4,6 +4,7 @@ import { newId } from '../../core/ids.js';
 import type { Deps } from '../../deps.js';
 import { runUseCase, systemActor, type Actor, type UseCaseDeps } from '../../db/tx.js';
 import type { EffectContext } from '../../jobs/dispatcher.js';
+import type { Formatter } from '../../core/i18n.js';
 import { findAccount } from '../providers/accounts.repo.js';
 import { connectorForAccount } from '../providers/connect.js';
 import { ProviderError, type PcSubscription, type SubscriptionChange } from '../providers/connector.js';
@@ -31,6 +32,7 @@ export interface SubscriptionOperation {
   attempts: number;
   errorCode: string | null;
   providerCode: string | null;
+  httpStatus: number | null;
   errorMessage: string | null;
   requestedBy: string;
   requestedAt: Date;
@@ -48,6 +50,7 @@ type OpRow = {
   attempts: number;
   error_code: string | null;
   provider_code: string | null;
+  http_status: number | null;
   error_message: string | null;
   requested_by: string;
   requested_at: Date;
@@ -66,6 +69,7 @@ export function toOperation(r: OpRow): SubscriptionOperation {
     attempts: r.attempts,
     errorCode: r.error_code,
     providerCode: r.provider_code,
+    httpStatus: r.http_status,
     errorMessage: r.error_message,
     requestedBy: r.requested_by,
     requestedAt: r.requested_at,
@@ -192,6 +196,7 @@ export async function performStatusChange(deps: Deps, operationId: string, fx: E
         provider_after: JSON.stringify(change.after.raw),
         error_code: null,
         provider_code: null,
+        http_status: null,
         error_message: null,
         completed_at: ctx.now,
         updated_at: ctx.now,
@@ -226,7 +231,8 @@ async function recordFailure(deps: Deps, op: OpRow & { attempts: number }, sub: 
         attempts: op.attempts + 1,
         error_code: pe?.code ?? (e instanceof AppError ? e.code : 'provider.failed'),
         provider_code: pe?.providerCode ?? null,
-        error_message: (e instanceof Error ? e.message : String(e)).slice(0, 1000),
+        http_status: pe?.status ?? null,
+        error_message: (pe?.providerDescription ?? (e instanceof Error ? e.message : String(e))).slice(0, 1000),
         ...(!retrying && { completed_at: ctx.now }),
         updated_at: ctx.now,
       })
@@ -242,6 +248,14 @@ async function recordFailure(deps: Deps, op: OpRow & { attempts: number }, sub: 
       });
     }
   });
+}
+
+/** The localized explanation of an operation's last error (Partner Center code first, then the desk's code). */
+export function explainOperation(op: SubscriptionOperation, fmt: Formatter): string | null {
+  if (!op.errorCode) return null;
+  const params = { status: op.httpStatus ?? '', providerCode: op.providerCode ?? '', detail: op.errorMessage ?? '' };
+  if (op.providerCode && fmt.has(`provider_codes.${op.providerCode}`)) return fmt.t(`provider_codes.${op.providerCode}`, params);
+  return fmt.t(`errors.${op.errorCode}`, params);
 }
 
 export async function listOperations(deps: Pick<Deps, 'db'>, subscriptionId: string, scope: CustomerScope = ALL): Promise<SubscriptionOperation[]> {

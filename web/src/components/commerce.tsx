@@ -269,7 +269,7 @@ export function OperationsHistory({ operations }: { operations: SubscriptionOper
               <p className="op-error">
                 {op.errorCode && <code>{op.errorCode}</code>}
                 {op.providerCode && <code>{t('web.subscriptions.history.provider_code', { code: op.providerCode })}</code>}
-                {op.errorMessage && <span>{op.errorMessage}</span>}
+                {(op.explanation ?? op.errorMessage) && <span>{op.explanation ?? op.errorMessage}</span>}
               </p>
             )}
           </li>
