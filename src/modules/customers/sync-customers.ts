@@ -220,6 +220,8 @@ async function applyCustomer(
         .set({ ...f, suspension_reasons: JSON.stringify(f.suspension_reasons), raw: JSON.stringify(s.raw), removed_upstream_at: null, synced_at: ctx.now, updated_at: ctx.now })
         .where('id', '=', row.id)
         .execute();
+      // a new ETag alone (the provider touched the resource) is kept, but is no change to report
+      if (!back && changed.every((k) => k === 'etag')) continue;
       stats.subscriptionsUpdated++;
       const pick = (o: Record<string, unknown>) => Object.fromEntries(changed.filter((k) => k !== 'etag').map((k) => [k, o[k]]));
       await ctx.audit({
