@@ -8,6 +8,7 @@ import { dataCommands } from './data-commands.js';
 import { serverCommands } from './server-commands.js';
 import { userCommands } from './user-commands.js';
 import { providerCommands } from './provider-commands.js';
+import { importCommands } from './import-commands.js';
 
 export interface CliContext {
   config: () => Config;
@@ -49,6 +50,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   userCommands(program, ctx);
   dataCommands(program, ctx);
   providerCommands(program, ctx);
+  importCommands(program, ctx);
 
   try {
     await program.parseAsync(argv);

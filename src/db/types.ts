@@ -246,6 +246,52 @@ export interface ProviderEventsTable {
   dedup_key: string;
 }
 
+
+export interface ReconImportsTable {
+  id: string;
+  provider_account_id: string;
+  file_name: string;
+  content_hash: string;
+  format: string;
+  rows: number;
+  imported: number;
+  replaced: number;
+  duplicates: number;
+  totals: Json<{ currency: string; subtotal: string; tax: string; total: string }[]>;
+  unmatched: Json<{ customers: number; subscriptions: number }>;
+  requested_by: string;
+  imported_at: Timestamp;
+}
+
+export interface ReconLinesTable {
+  id: Generated<bigint>;
+  provider_account_id: string;
+  import_id: string;
+  line_key: string;
+  format: string;
+  invoice_number: string | null;
+  customer_tenant_id: string | null;
+  customer_name: string | null;
+  subscription_provider_id: string | null;
+  order_id: string | null;
+  product_id: string | null;
+  sku_id: string | null;
+  sku_name: string | null;
+  charge_type: string;
+  charge_type_raw: string;
+  charge_start: string | null;
+  charge_end: string | null;
+  quantity: string;
+  billable_quantity: string;
+  unit_price: string | null;
+  effective_unit_price: string | null;
+  exchange_rate: string | null;
+  currency: string;
+  subtotal: bigint | null;
+  tax: bigint | null;
+  total: bigint | null;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -261,4 +307,6 @@ export interface DB {
   subscription_operations: SubscriptionOperationsTable;
   sync_runs: SyncRunsTable;
   provider_events: ProviderEventsTable;
+  recon_imports: ReconImportsTable;
+  recon_lines: ReconLinesTable;
 }
