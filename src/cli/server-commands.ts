@@ -64,26 +64,26 @@ export function serverCommands(program: Command, ctx: CliContext): void {
 async function runUntilSignal(ctx: CliContext, mode: 'serve' | 'worker'): Promise<void> {
   const t = ctx.fmt.t;
   const config = ctx.config();
-  const running = await start(config, mode);
+  // Signal handlers go up before anything starts: a signal during start-up, or right after the
+  // "running" line (which a supervisor may act on at once), still stops cleanly.
+  let early: NodeJS.Signals | null = null;
+  let onSignal: (sig: NodeJS.Signals) => void = (sig) => (early ??= sig);
+  const handler = (sig: NodeJS.Signals) => onSignal(sig);
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  let running: Awaited<ReturnType<typeof start>>;
+  try {
+    running = await start(config, mode);
+  } catch (e) {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+    throw e;
+  }
   const out = (s: string) => process.stdout.write(s + '\n');
   const { deps } = running;
-  if (mode === 'serve') {
-    out(t('cli.serve.running', { version: VERSION, url: running.url! }));
-    out(t('cli.serve.store', { store: deps.store.description }));
-    if (deps.store.kind === 'embedded') out(t('cli.serve.embedded_note'));
-    out(t('cli.serve.docs', { url: `${running.url}/docs` }));
-    if (running.seed?.admin) out(t('cli.serve.first_admin', { email: running.seed.admin.email, password: running.seed.admin.password }));
-    if (running.demoProvider && 'url' in running.demoProvider) out(t('cli.serve.demo_provider', { url: running.demoProvider.url, accounts: running.demoProvider.accounts }));
-    if (running.demoProvider && 'error' in running.demoProvider) out(t('cli.serve.demo_provider_failed', { reason: running.demoProvider.error }));
-    if (running.bootstrapAdmin) out(t('cli.serve.bootstrap_admin', { email: running.bootstrapAdmin }));
-    if (running.noUsers) out(t(deps.store.kind === 'embedded' ? 'cli.serve.no_users' : 'cli.serve.no_users_server'));
-    out(t('cli.serve.stop_hint'));
-  } else {
-    out(t('cli.worker.running', { store: deps.store.description }));
-  }
-  await new Promise<void>((resolve) => {
+  const stopped = new Promise<void>((resolve) => {
     let stopping = false;
-    const onSignal = (sig: NodeJS.Signals) => {
+    onSignal = (sig) => {
       if (stopping) {
         process.stderr.write(t('cli.serve.forced') + '\n');
         process.exit(1);
@@ -102,7 +102,23 @@ async function runUntilSignal(ctx: CliContext, mode: 'serve' | 'worker'): Promis
           resolve();
         });
     };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
   });
+  if (mode === 'serve') {
+    out(t('cli.serve.running', { version: VERSION, url: running.url! }));
+    out(t('cli.serve.store', { store: deps.store.description }));
+    if (deps.store.kind === 'embedded') out(t('cli.serve.embedded_note'));
+    out(t('cli.serve.docs', { url: `${running.url}/docs` }));
+    if (running.seed?.admin) out(t('cli.serve.first_admin', { email: running.seed.admin.email, password: running.seed.admin.password }));
+    if (running.demoProvider && 'url' in running.demoProvider) out(t('cli.serve.demo_provider', { url: running.demoProvider.url, accounts: running.demoProvider.accounts }));
+    if (running.demoProvider && 'error' in running.demoProvider) out(t('cli.serve.demo_provider_failed', { reason: running.demoProvider.error }));
+    if (running.bootstrapAdmin) out(t('cli.serve.bootstrap_admin', { email: running.bootstrapAdmin }));
+    if (running.noUsers) out(t(deps.store.kind === 'embedded' ? 'cli.serve.no_users' : 'cli.serve.no_users_server'));
+    out(t('cli.serve.stop_hint'));
+  } else {
+    out(t('cli.worker.running', { store: deps.store.description }));
+  }
+  if (early) onSignal(early);
+  await stopped;
+  process.off('SIGINT', handler);
+  process.off('SIGTERM', handler);
 }
