@@ -20,6 +20,8 @@ export interface Config {
   publicUrl: string;
   cookieSecure: boolean;
   bodyLimit: number;
+  /** largest uploaded file (reconciliation files, bank statements), bytes */
+  uploadLimit: number;
   sessionTtlHours: number;
   clockStart: Date | undefined;
   /** PARTNERDESK_SECRET_KEY (32 bytes, base64 or hex), if set */
@@ -52,6 +54,7 @@ export const KNOWN_VARS = [
   'PARTNERDESK_TRUST_PROXY',
   'PARTNERDESK_SECRET_KEY',
   'PARTNERDESK_SYNC_CRON',
+  'PARTNERDESK_UPLOAD_LIMIT',
   // read by the test harness (scripts/test.mjs, test/), never by the desk itself
   'PARTNERDESK_TEST_STORE',
   'PARTNERDESK_TEST_DATABASE_URL',
@@ -155,6 +158,7 @@ export function parseConfig(env: Env, cwd: string): Config {
     publicUrl,
     cookieSecure: secureMode === 'auto' ? publicUrl.startsWith('https:') : secureMode === '1',
     bodyLimit: int(env, 'PARTNERDESK_BODY_LIMIT', 1_048_576, 1024, 1_073_741_824),
+    uploadLimit: int(env, 'PARTNERDESK_UPLOAD_LIMIT', 2_147_483_648, 1024, 17_179_869_184),
     sessionTtlHours: int(env, 'PARTNERDESK_SESSION_TTL_HOURS', 12, 1, 24 * 90),
     clockStart,
     trustProxy: parseTrustProxy(env.PARTNERDESK_TRUST_PROXY),

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
+import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -13,6 +14,7 @@ import { auditRoutes } from '../modules/audit/audit.routes.js';
 import { customerRoutes } from '../modules/customers/customers.routes.js';
 import { providerAccountRoutes } from '../modules/providers/accounts.routes.js';
 import { webhookRoutes } from '../modules/providers/webhooks.routes.js';
+import { importRoutes } from '../modules/provider-billing/imports.routes.js';
 import { systemRoutes } from '../modules/system/system.routes.js';
 import { authRoutes } from '../modules/users/auth.routes.js';
 import { userRoutes } from '../modules/users/users.routes.js';
@@ -62,6 +64,8 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<Fasti
     return payload;
   });
   await app.register(fastifyCookie);
+  // uploads stream to disk; the file size limit is separate from the JSON body limit
+  await app.register(fastifyMultipart, { limits: { fileSize: deps.config.uploadLimit, files: 1, fields: 10 } });
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
@@ -89,6 +93,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<Fasti
   providerAccountRoutes(app, deps);
   customerRoutes(app, deps);
   webhookRoutes(app, deps);
+  importRoutes(app, deps);
 
   const webDir = opts.webDir ?? WEB_DIST_DIR;
   const hasWeb = existsSync(join(webDir, 'index.html'));

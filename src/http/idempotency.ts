@@ -28,6 +28,9 @@ export function registerIdempotency(app: FastifyInstance, deps: Deps): void {
 
   app.addHook('preHandler', async (req, reply) => {
     if (req.method !== 'POST') return;
+    // an upload's body is streamed by the handler, so it cannot be hashed here; file imports are
+    // idempotent by the file's content hash instead
+    if ((req.headers['content-type'] ?? '').startsWith('multipart/')) return;
     const raw = req.headers[IDEMPOTENCY_HEADER];
     if (raw === undefined) return;
     const key = Array.isArray(raw) ? raw[0] : raw;
