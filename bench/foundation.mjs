@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 
-const dist = new URL('../dist/server/', import.meta.url);
-const load = (p) => import(new URL(p, dist).href);
+import { load, printTable, TEST_DATABASE_URL as url } from './lib.mjs';
+
 const { parseConfig } = await load('core/config.js');
 const { openAndMigrate } = await load('runtime.js');
 const { makeDeps } = await load('deps.js');
@@ -24,7 +24,6 @@ const { cliActor, runUseCase } = await load('db/tx.js');
 const { dispatchDue } = await load('jobs/dispatcher.js');
 const { registerCoreEffects, WEBHOOK_DELIVER } = await load('jobs/effects.js');
 
-const url = process.env.PARTNERDESK_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
 const now = () => process.hrtime.bigint();
 
@@ -101,11 +100,4 @@ try {
 } catch (e) {
   console.log(`PostgreSQL leg skipped: ${e.message}`);
 }
-console.log(`\nPartnerdesk foundation bench (Node ${process.version}, ${new Date().toISOString().slice(0, 10)})\n`);
-console.log('measure'.padEnd(46), 'embedded'.padStart(10), 'server'.padStart(10), 'emb/server'.padStart(11));
-for (const k of Object.keys(embedded)) {
-  const a = embedded[k];
-  const b = server?.[k];
-  const ratio = typeof b === 'number' && b !== 0 ? (a / b).toFixed(2) : '';
-  console.log(k.padEnd(46), String(Math.round(a)).padStart(10), String(b === undefined ? '-' : Math.round(b)).padStart(10), ratio.padStart(11));
-}
+printTable('Partnerdesk foundation bench', { embedded, ...(server && { server }) });

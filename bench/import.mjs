@@ -10,10 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import pino from 'pino';
+import { load, printTable, TEST_DATABASE_URL as url } from './lib.mjs';
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
-const dist = new URL('../dist/server/', import.meta.url);
-const load = (p) => import(new URL(p, dist).href);
 const { parseConfig } = await load('core/config.js');
 const { openAndMigrate } = await load('runtime.js');
 const { makeDeps } = await load('deps.js');
@@ -25,7 +24,6 @@ const { canonicalColumns } = await load('modules/provider-billing/formats/column
 const { writeCsvRow } = await load('modules/provider-billing/formats/csv.js');
 const { createAccount } = await load('modules/providers/manage-accounts.js');
 
-const url = process.env.PARTNERDESK_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const dir = mkdtempSync(join(tmpdir(), 'pd-bench-import-'));
 const file = join(dir, 'recon.csv');
 
@@ -151,7 +149,4 @@ try {
 results.pglite = await measure('embedded');
 clearInterval(sampler);
 rmSync(dir, { recursive: true, force: true });
-console.log(`\nPartnerdesk reconciliation import bench (${ROWS} rows, Node ${process.version})\n`);
-const keys = Object.keys(results.pglite);
-console.log('measure'.padEnd(22), ...Object.keys(results).map((k) => k.padStart(12)));
-for (const k of keys) console.log(k.padEnd(22), ...Object.values(results).map((r) => (typeof r[k] === 'number' ? (Number.isInteger(r[k]) ? String(r[k]) : r[k].toFixed(2)) : String(r[k])).padStart(12)));
+printTable(`Partnerdesk reconciliation import bench, ${ROWS} rows`, results);

@@ -14,6 +14,7 @@ import { Customer } from './pages/Customer';
 import { Subscriptions } from './pages/Subscriptions';
 import { NotFound, Forbidden } from './pages/NotFound';
 import { Portal } from './pages/Portal';
+import { ProviderImports } from './pages/ProviderImports';
 import { Redirect, navigate, useLocation } from './router';
 import { SessionContext, isAdmin, type SessionValue } from './session';
 
@@ -157,6 +158,7 @@ const PAGE_TITLE_KEYS: Record<string, string> = {
   '/audit': 'web.nav.audit',
   '/customers': 'web.customers.title',
   '/subscriptions': 'web.subscriptions.page.title',
+  '/provider-billing/imports': 'web.provider_billing.title',
   '/login': 'web.login.title',
 };
 
@@ -211,7 +213,7 @@ function Routes({ user }: { user: User | null }) {
           <Portal />
         ) : path === '/me' ? (
           <Me />
-        ) : ['/users', '/audit', '/customers', '/subscriptions'].includes(path) || customerIdOf(path) ? (
+        ) : ['/users', '/audit', '/customers', '/subscriptions'].includes(path) || path.startsWith('/provider-billing') || customerIdOf(path) ? (
           <Forbidden />
         ) : (
           <NotFound path={path} />
@@ -239,6 +241,11 @@ function Routes({ user }: { user: User | null }) {
       break;
     case '/subscriptions':
       page = <Subscriptions />;
+      break;
+    case '/provider-billing':
+      return <Redirect to="/provider-billing/imports" />;
+    case '/provider-billing/imports':
+      page = <ProviderImports />;
       break;
     default: {
       const customerId = customerIdOf(path);

@@ -67,6 +67,8 @@ export interface Problem {
   field?: string;
   errors?: FieldError[];
   requestId?: string;
+  /** extension member: an import's summary on a rejected file (recon.rejected) */
+  summary?: unknown;
 }
 
 /** A failed call: a problem from the server, or a synthesized one (network failure, non-JSON reply). */
@@ -142,7 +144,9 @@ export interface RequestOptions {
 
 export async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json, application/problem+json', 'Accept-Language': state.locale };
-  if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+  // a FormData body sets its own multipart content type (with the boundary)
+  const form = typeof FormData !== 'undefined' && opts.body instanceof FormData;
+  if (opts.body !== undefined && !form) headers['Content-Type'] = 'application/json';
   if (method !== 'GET') {
     // double-submit CSRF: the cookie the server set at sign-in, echoed in a header
     const csrf = readCookie('pd_csrf') ?? state.csrfToken;
@@ -154,7 +158,7 @@ export async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', pa
       method,
       headers,
       credentials: 'same-origin',
-      body: opts.body === undefined ? null : JSON.stringify(opts.body),
+      body: opts.body === undefined ? null : form ? (opts.body as FormData) : JSON.stringify(opts.body),
       signal: opts.signal ?? null,
     });
   } catch (e) {
@@ -180,6 +184,7 @@ export async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', pa
       ...(p?.field !== undefined && { field: p.field }),
       ...(p?.errors !== undefined && { errors: p.errors }),
       ...(p?.requestId !== undefined && { requestId: p.requestId }),
+      ...(p?.summary !== undefined && { summary: p.summary }),
     };
     if (res.status === 401 && !opts.allowUnauthorized) state.onUnauthorized?.();
     throw new ApiError(problem);
@@ -190,6 +195,8 @@ export async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', pa
 export const api = {
   get: <T>(path: string, query?: Query, opts: Omit<RequestOptions, 'query'> = {}) => request<T>('GET', path, { ...opts, ...(query && { query }) }),
   post: <T>(path: string, body?: unknown, opts: RequestOptions = {}) => request<T>('POST', path, { ...opts, body: body ?? {} }),
+  /** POST multipart/form-data (a file upload); the CSRF header is sent like on any write. */
+  postForm: <T>(path: string, form: FormData) => request<T>('POST', path, { body: form }),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
   del: <T>(path: string) => request<T>('DELETE', path),
 };
@@ -346,4 +353,56 @@ export interface SyncRun {
   state: 'done' | 'partial' | 'failed';
   stats: SyncStats;
   errors: { customer?: string; code: string; providerCode?: string | null; message: string }[];
+}
+
+// ---------------------------------------------------------------- provider billing: reconciliation imports
+
+export const RECON_FORMATS = ['nce_invoice', 'nce_daily_usage', 'legacy_license', 'legacy_usage'] as const;
+export type ReconFormat = (typeof RECON_FORMATS)[number];
+
+export interface ReconTotal {
+  currency: string;
+  /** decimal strings, exact ("20.00") */
+  subtotal: string;
+  tax: string;
+  total: string;
+}
+
+export interface ReconRowError {
+  line: number;
+  column: string | null;
+  value: string | null;
+  code: string;
+  /** already in the request's language */
+  message: string;
+}
+
+export interface ReconSummary {
+  importId: string | null;
+  format: string | null;
+  rows: number;
+  imported: number;
+  replaced: number;
+  duplicates: number;
+  /** set when the same file was imported before (nothing added) */
+  duplicateOf: string | null;
+  rejected: number;
+  errors: ReconRowError[];
+  totals: ReconTotal[];
+  unmatched: { customers: number; subscriptions: number };
+}
+
+export interface ReconImport {
+  id: string;
+  providerAccountId: string;
+  fileName: string;
+  format: string;
+  rows: number;
+  imported: number;
+  replaced: number;
+  duplicates: number;
+  totals: ReconTotal[];
+  unmatched: { customers: number; subscriptions: number };
+  requestedBy: string;
+  importedAt: string;
 }

@@ -13,7 +13,6 @@ interface NavItem {
 }
 
 const COMING: { key: string; icon: IconName }[] = [
-  { key: 'provider_billing', icon: 'provider' },
   { key: 'invoices', icon: 'invoices' },
   { key: 'payments', icon: 'payments' },
   { key: 'collections', icon: 'collections' },
@@ -47,6 +46,7 @@ export function Layout({ children }: { children: ReactNode }) {
         { to: '/', label: t('web.nav.dashboard'), icon: 'dashboard' },
         { to: '/customers', label: t('web.nav.customers'), icon: 'customers' },
         { to: '/subscriptions', label: t('web.nav.subscriptions'), icon: 'subscriptions' },
+        { to: '/provider-billing/imports', label: t('web.nav.provider_billing'), icon: 'provider' },
         { to: '/me', label: t('web.nav.me'), icon: 'me' },
       ];
   const admin: NavItem[] = isAdmin(user)
