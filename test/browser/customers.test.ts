@@ -1,9 +1,6 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type APIRequestContext, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { ROOT } from '../../src/paths.js';
-import { runCli, startServe, storeEnv, type Served } from '../helpers/processes.js';
+import { expect, it } from 'vitest';
+import type { APIRequestContext } from 'playwright-core';
+import { browserSuite, catalog, useDesk } from '../helpers/browser.js';
 
 /**
  * Customers and subscriptions in a real browser against `partnerdesk serve` in demo mode (the
@@ -15,22 +12,8 @@ import { runCli, startServe, storeEnv, type Served } from '../helpers/processes.
  * Set PARTNERDESK_SCREENSHOT_DIR to keep screenshots of the customer list and the German customer page.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const ADMIN = { email: 'ada@example.com', password: 'correct-horse-battery' };
-const VIEWER = { email: 'vic@example.com', password: 'viewer-horse-battery' };
-
-type Messages = { [key: string]: string | Messages };
-function catalog(locale: 'en' | 'de'): (key: string, params?: Record<string, string>) => string {
-  const root = JSON.parse(readFileSync(join(ROOT, 'locales', `${locale}.json`), 'utf8')) as Messages;
-  return (key, params = {}) => {
-    let node: string | Messages | undefined = root;
-    for (const part of key.split('.')) node = typeof node === 'object' ? node[part] : undefined;
-    if (typeof node !== 'string') throw new Error(`no message ${key} in ${locale}.json`);
-    // plain {name} arguments only (enough for the labels used here)
-    return node.replace(/\{(\w+)\}/g, (m, k: string) => params[k] ?? m);
-  };
-}
+const ADMIN = { email: 'ada@example.com', password: 'correct-horse-battery', role: 'admin' as const };
+const VIEWER = { email: 'vic@example.com', password: 'viewer-horse-battery', role: 'viewer' as const };
 const en = catalog('en');
 const de = catalog('de');
 
@@ -56,55 +39,11 @@ interface Operation {
   state: string;
 }
 
-const hasChromium = existsSync(CHROMIUM);
-// Without a browser: skip locally, but never silently on CI.
-const suite = hasChromium || process.env.CI ? describe : describe.skip;
-const title = hasChromium || process.env.CI ? 'customers and subscriptions in Chromium' : `customers and subscriptions in Chromium (skipped: ${CHROMIUM} not found; with CI set this fails)`;
-
-suite(title, () => {
-  let store: ReturnType<typeof storeEnv> | undefined;
-  let served: Served | undefined;
-  let browser: Browser | undefined;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    if (!hasChromium) throw new Error(`${CHROMIUM} is missing: the browser tests cannot run on CI without it`);
-    if (!existsSync(join(ROOT, 'dist', 'web', 'index.html'))) throw new Error('dist/web is not built: run `node scripts/build.mjs` first');
-    store = storeEnv();
-    // before serve: the embedded store allows one process at a time
-    for (const [u, role] of [
-      [ADMIN, 'admin'],
-      [VIEWER, 'viewer'],
-    ] as const) {
-      const created = runCli(['user', 'create', '--email', u.email, '--role', role, '--password', u.password, '--json'], store.env);
-      expect(created.code, created.stderr || created.stdout).toBe(0);
-    }
-    served = await startServe({ ...store.env, PARTNERDESK_DEMO: '1' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  }, 120_000);
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await served?.stop();
-    await store?.cleanup();
-  });
-
-  async function signIn(user: { email: string; password: string }): Promise<Page> {
-    const context = await browser!.newContext({ locale: 'en-US', viewport: { width: 1360, height: 900 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    await page.goto(`${served!.url}/login`);
-    await page.getByLabel(en('web.login.email')).fill(user.email);
-    await page.getByLabel(en('web.login.password')).fill(user.password);
-    await page.getByRole('button', { name: en('web.login.submit') }).click();
-    await page.getByRole('heading', { level: 1, name: en('web.dashboard.title') }).waitFor();
-    return page;
-  }
+browserSuite('customers and subscriptions in Chromium', () => {
+  const desk = useDesk({ users: [ADMIN, VIEWER], serveEnv: { PARTNERDESK_DEMO: '1' } });
 
   async function getJson<T>(request: APIRequestContext, path: string): Promise<T> {
-    const res = await request.get(`${served!.url}${path}`);
+    const res = await request.get(`${desk.url}${path}`);
     expect(res.status(), `GET ${path}`).toBe(200);
     return (await res.json()) as T;
   }
@@ -122,18 +61,11 @@ suite(title, () => {
       .toBe(true);
   }
 
-  async function screenshot(page: Page, name: string): Promise<void> {
-    const dir = process.env.PARTNERDESK_SCREENSHOT_DIR;
-    if (!dir) return;
-    mkdirSync(dir, { recursive: true });
-    await page.screenshot({ path: join(dir, `${name}-${process.env.PARTNERDESK_TEST_STORE ?? 'pglite'}.png`), fullPage: true });
-  }
-
   const nameOf = (s: Subscription) => s.friendlyName || s.offerName || s.offerId;
 
   it('lists, searches and filters customers, opens one in German, and suspends a subscription', async () => {
-    const page = await signIn(ADMIN);
-    const url = served!.url;
+    const page = await desk.signIn(ADMIN);
+    const url = desk.url;
     await waitForDemoSync(page.request);
 
     // a customer with an active, licence-based base subscription (the provider refuses to suspend an Azure plan with live Azure subscriptions)
@@ -192,7 +124,7 @@ suite(title, () => {
         return badges.length > 0 && badges.every((b) => b === cloudLabel);
       })
       .toBe(true);
-    await screenshot(page, 'customers');
+    await desk.screenshot(page, 'customers');
 
     // the customer page, with its subscriptions and their status badges
     await page.goto(`${url}/customers?cloud=${customer.cloud}&q=${encodeURIComponent(customer.companyName)}`);
@@ -211,7 +143,7 @@ suite(title, () => {
     await page.getByRole('heading', { name: de('web.customer.profile.title') }).waitFor();
     await expect.poll(() => page.title()).toBe(`${de('web.customers.title')} · Partnerdesk`);
     await subRow.locator('.badge', { hasText: de('web.subscriptions.status.active') }).waitFor();
-    await screenshot(page, 'customer-de');
+    await desk.screenshot(page, 'customer-de');
 
     // local settings: saved with PATCH, kept by the server
     await page.getByLabel(de('web.customer.settings.terms')).fill('14');
@@ -264,11 +196,11 @@ suite(title, () => {
     await subRow.locator('.badge', { hasText: de('web.subscriptions.status.suspended') }).waitFor();
     await subRow.getByText(de('web.subscriptions.billed_while_suspended')).waitFor();
     await subRow.getByRole('button', { name: de('web.subscriptions.reactivate.named', { name: nameOf(sub) }) }).waitFor();
-    await screenshot(page, 'customer-suspended-de');
+    await desk.screenshot(page, 'customer-suspended-de');
   }, 180_000);
 
   it('shows a viewer the same pages without write actions', async () => {
-    const page = await signIn(VIEWER);
+    const page = await desk.signIn(VIEWER);
     await waitForDemoSync(page.request);
     const nav = page.getByRole('navigation', { name: en('web.nav.label') });
     await nav.getByRole('link', { name: en('web.nav.customers') }).click();

@@ -1,11 +1,7 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { ROOT } from '../../src/paths.js';
-import { canonicalColumns } from '../../src/modules/provider-billing/formats/columns.js';
-import { writeCsvRow } from '../../src/modules/provider-billing/formats/csv.js';
-import { runCli, startServe, storeEnv, type Served } from '../helpers/processes.js';
+import { expect, it } from 'vitest';
+import { browserSuite, catalog, useDesk } from '../helpers/browser.js';
+import { runCli } from '../helpers/processes.js';
+import { nceCsv as csv, nceRow as row } from '../helpers/recon.js';
 
 /**
  * Provider billing → Imports in a real browser against `partnerdesk serve` (the BUILT dist: run
@@ -17,108 +13,22 @@ import { runCli, startServe, storeEnv, type Served } from '../helpers/processes.
  * Set PARTNERDESK_SCREENSHOT_DIR to keep screenshots of the import result and the rejection.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const ADMIN = { email: 'ada@example.com', password: 'correct-horse-battery' };
-const VIEWER = { email: 'vic@example.com', password: 'viewer-horse-battery' };
-
-type Messages = { [key: string]: string | Messages };
-function catalog(locale: 'en' | 'de'): (key: string, params?: Record<string, string>) => string {
-  const root = JSON.parse(readFileSync(join(ROOT, 'locales', `${locale}.json`), 'utf8')) as Messages;
-  return (key, params = {}) => {
-    let node: string | Messages | undefined = root;
-    for (const part of key.split('.')) node = typeof node === 'object' ? node[part] : undefined;
-    if (typeof node !== 'string') throw new Error(`no message ${key} in ${locale}.json`);
-    // plain {name} arguments only (enough for the labels used here)
-    return node.replace(/\{(\w+)\}/g, (m, k: string) => params[k] ?? m);
-  };
-}
+const ADMIN = { email: 'ada@example.com', password: 'correct-horse-battery', role: 'admin' as const };
+const VIEWER = { email: 'vic@example.com', password: 'viewer-horse-battery', role: 'viewer' as const };
 const en = catalog('en');
 const de = catalog('de');
 
-const header = canonicalColumns('nce_invoice');
-const csv = (rows: Record<string, string>[]) => [writeCsvRow(header, ','), ...rows.map((v) => writeCsvRow(header.map((c) => v[c] ?? ''), ','))].join('\n') + '\n';
-const row = (i: number, over: Record<string, string> = {}) => ({
-  CustomerId: 'c-1',
-  InvoiceNumber: 'G1',
-  OrderId: `o-${i}`,
-  ProductId: 'P',
-  SkuId: '0001',
-  AvailabilityId: 'A',
-  ChargeType: 'cycleCharge',
-  UnitPrice: '5.00',
-  EffectiveUnitPrice: '5.00',
-  Quantity: '2',
-  BillableQuantity: '2',
-  Subtotal: '10.00',
-  TaxTotal: '1.90',
-  Total: '11.90',
-  Currency: 'EUR',
-  PCToBCExchangeRate: '1',
-  SubscriptionId: `s-${i}`,
-  ChargeStartDate: '2026-10-01',
-  ChargeEndDate: '2026-10-31',
-  ...over,
-});
-
-const hasChromium = existsSync(CHROMIUM);
-// Without a browser: skip locally, but never silently on CI.
-const suite = hasChromium || process.env.CI ? describe : describe.skip;
-const title = hasChromium || process.env.CI ? 'provider billing imports in Chromium' : `provider billing imports in Chromium (skipped: ${CHROMIUM} not found; with CI set this fails)`;
-
-suite(title, () => {
-  let store: ReturnType<typeof storeEnv> | undefined;
-  let served: Served | undefined;
-  let browser: Browser | undefined;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    if (!hasChromium) throw new Error(`${CHROMIUM} is missing: the browser tests cannot run on CI without it`);
-    if (!existsSync(join(ROOT, 'dist', 'web', 'index.html'))) throw new Error('dist/web is not built: run `node scripts/build.mjs` first');
-    store = storeEnv();
-    // before serve: the embedded store allows one process at a time
-    for (const [u, role] of [
-      [ADMIN, 'admin'],
-      [VIEWER, 'viewer'],
-    ] as const) {
-      const created = runCli(['user', 'create', '--email', u.email, '--role', role, '--password', u.password, '--json'], store.env);
-      expect(created.code, created.stderr || created.stdout).toBe(0);
-    }
-    const account = runCli(['provider-account', 'add', '--name', 'G', '--cloud', 'global', '--tenant', 't', '--app-id', 'a', '--json'], store.env);
-    expect(account.code, account.stderr || account.stdout).toBe(0);
-    served = await startServe({ ...store.env, PARTNERDESK_DEMO: '0' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  }, 120_000);
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await served?.stop();
-    await store?.cleanup();
+browserSuite('provider billing imports in Chromium', () => {
+  const desk = useDesk({
+    users: [ADMIN, VIEWER],
+    beforeServe: (env) => {
+      const account = runCli(['provider-account', 'add', '--name', 'G', '--cloud', 'global', '--tenant', 't', '--app-id', 'a', '--json'], env);
+      expect(account.code, account.stderr || account.stdout).toBe(0);
+    },
   });
 
-  async function signIn(user: { email: string; password: string }): Promise<Page> {
-    const context = await browser!.newContext({ locale: 'en-US', viewport: { width: 1360, height: 900 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    await page.goto(`${served!.url}/login`);
-    await page.getByLabel(en('web.login.email')).fill(user.email);
-    await page.getByLabel(en('web.login.password')).fill(user.password);
-    await page.getByRole('button', { name: en('web.login.submit') }).click();
-    await page.getByRole('heading', { level: 1, name: en('web.dashboard.title') }).waitFor();
-    return page;
-  }
-
-  async function screenshot(page: Page, name: string): Promise<void> {
-    const dir = process.env.PARTNERDESK_SCREENSHOT_DIR;
-    if (!dir) return;
-    mkdirSync(dir, { recursive: true });
-    await page.screenshot({ path: join(dir, `${name}-${process.env.PARTNERDESK_TEST_STORE ?? 'pglite'}.png`), fullPage: true });
-  }
-
   it('imports a CSV, shows counts and totals, lists it, rejects a bad file with its rows, and speaks German', async () => {
-    const page = await signIn(ADMIN);
+    const page = await desk.signIn(ADMIN);
     await page.getByRole('navigation', { name: en('web.nav.label') }).getByRole('link', { name: en('web.nav.provider_billing') }).click();
     await page.getByRole('heading', { level: 1, name: en('web.provider_billing.title') }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/provider-billing/imports');
@@ -146,7 +56,7 @@ suite(title, () => {
     await expect.poll(() => listed.textContent()).toContain(en('web.provider_billing.formats.nce_invoice'));
     await expect.poll(() => listed.textContent()).toContain('€23.80');
     await expect.poll(() => listed.textContent()).toContain(ADMIN.email);
-    await screenshot(page, 'imports-result');
+    await desk.screenshot(page, 'imports-result');
 
     // a bad currency on the second data row (line 3): rejected, its row listed, nothing stored
     await upload.getByLabel(en('web.provider_billing.upload.file')).setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(csv([row(3), row(4, { Currency: 'XYZ' })])) });
@@ -159,7 +69,7 @@ suite(title, () => {
     expect(cells[0]).toBe('3');
     expect(cells[2]).toBe('XYZ');
     expect(cells[3]).toContain('XYZ');
-    await screenshot(page, 'imports-rejected');
+    await desk.screenshot(page, 'imports-rejected');
     await expect.poll(() => list.getByRole('row').filter({ hasText: 'bad.csv' }).count()).toBe(0);
 
     // German
@@ -171,8 +81,8 @@ suite(title, () => {
   }, 120_000);
 
   it('shows a viewer the past imports with the upload disabled', async () => {
-    const page = await signIn(VIEWER);
-    await page.goto(`${served!.url}/provider-billing/imports`);
+    const page = await desk.signIn(VIEWER);
+    await page.goto(`${desk.url}/provider-billing/imports`);
     await page.getByRole('heading', { level: 1, name: en('web.provider_billing.title') }).waitFor();
     await page.getByText(en('web.provider_billing.upload.read_only')).waitFor();
     expect(await page.getByRole('button', { name: en('web.provider_billing.upload.submit') }).isDisabled()).toBe(true);

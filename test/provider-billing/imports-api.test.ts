@@ -3,34 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { createTestDeps, type TestDeps } from '../helpers/store.js';
 import { makeUser, signIn, testApp, type Session } from '../helpers/http.js';
 import { makeAccount } from '../helpers/fixtures.js';
-import { canonicalColumns } from '../../src/modules/provider-billing/formats/columns.js';
-import { writeCsvRow } from '../../src/modules/provider-billing/formats/csv.js';
-
-const header = canonicalColumns('nce_invoice');
-const csv = (rows: Record<string, string>[]) =>
-  [writeCsvRow(header, ','), ...rows.map((v) => writeCsvRow(header.map((c) => v[c] ?? ''), ','))].join('\n') + '\n';
-const row = (i: number, over: Record<string, string> = {}) => ({
-  CustomerId: 'c-1',
-  InvoiceNumber: 'G1',
-  OrderId: `o-${i}`,
-  ProductId: 'P',
-  SkuId: '0001',
-  AvailabilityId: 'A',
-  ChargeType: 'cycleCharge',
-  UnitPrice: '5.00',
-  EffectiveUnitPrice: '5.00',
-  Quantity: '2',
-  BillableQuantity: '2',
-  Subtotal: '10.00',
-  TaxTotal: '1.90',
-  Total: '11.90',
-  Currency: 'EUR',
-  PCToBCExchangeRate: '1',
-  SubscriptionId: `s-${i}`,
-  ChargeStartDate: '2026-10-01',
-  ChargeEndDate: '2026-10-31',
-  ...over,
-});
+import { nceCsv as csv, nceRow as row } from '../helpers/recon.js';
 
 /** A multipart/form-data body as a browser would send it. */
 function multipart(fields: Record<string, string>, file?: { name: string; content: string }) {
