@@ -126,6 +126,8 @@ export interface ProviderAccountsTable {
   last_sync_status: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  payment_terms_days: Generated<number>;
+  payable_reminder_days: Generated<number>;
 }
 
 export interface SupportEntitlement {
@@ -292,6 +294,50 @@ export interface ReconLinesTable {
   total: bigint | null;
 }
 
+export interface ProviderInvoicesTable {
+  id: string;
+  provider_account_id: string;
+  invoice_number: string;
+  payee: 'microsoft' | '21vianet';
+  source: 'api' | 'manual';
+  invoice_type: string | null;
+  document_type: string | null;
+  invoice_date: string;
+  period_start: string | null;
+  period_end: string | null;
+  currency: string;
+  total: bigint;
+  provider_paid: Generated<bigint>;
+  due_date: string;
+  scheduled_for: string | null;
+  line_item_counts: JsonDefault<Record<string, number>>;
+  lines_imported_at: Timestamp | null;
+  raw: Json | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ProviderPaymentsTable {
+  id: string;
+  provider_invoice_id: string;
+  amount: bigint;
+  currency: string;
+  paid_on: string;
+  method: 'bank_transfer' | 'direct_debit' | 'card' | 'other';
+  reference: string | null;
+  note: string | null;
+  recorded_by: string;
+  recorded_at: Timestamp;
+}
+
+export interface ProviderPayableNoticesTable {
+  provider_invoice_id: string;
+  kind: 'due_soon' | 'overdue';
+  due_date: string;
+  sent_at: Timestamp;
+  recipients: number;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -309,4 +355,7 @@ export interface DB {
   provider_events: ProviderEventsTable;
   recon_imports: ReconImportsTable;
   recon_lines: ReconLinesTable;
+  provider_invoices: ProviderInvoicesTable;
+  provider_payments: ProviderPaymentsTable;
+  provider_payable_notices: ProviderPayableNoticesTable;
 }

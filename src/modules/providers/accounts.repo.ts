@@ -21,6 +21,10 @@ export interface ProviderAccount {
   status: 'active' | 'disabled';
   lastSyncAt: Date | null;
   lastSyncStatus: string | null;
+  /** provider payment terms: due date = invoice date + these days */
+  paymentTermsDays: number;
+  /** finance users are reminded this many days before a provider invoice is due */
+  payableReminderDays: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -52,6 +56,8 @@ export function toAccount(r: Row): ProviderAccount {
     status: r.status,
     lastSyncAt: r.last_sync_at,
     lastSyncStatus: r.last_sync_status,
+    paymentTermsDays: r.payment_terms_days,
+    payableReminderDays: r.payable_reminder_days,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
@@ -87,6 +93,8 @@ export function accountAuditView(a: ProviderAccount): Record<string, unknown> {
     hasSecret: a.hasSecret,
     certificateRef: a.certificateRef,
     supportEntitlements: a.supportEntitlements,
+    paymentTermsDays: a.paymentTermsDays,
+    payableReminderDays: a.payableReminderDays,
     status: a.status,
   };
 }

@@ -23,6 +23,8 @@ export const CreateAccountIn = z.strictObject({
   tokenAuthority: HttpUrl.optional(),
   scope: z.string().trim().max(300).optional(),
   supportEntitlements: z.array(Entitlement).max(10).default([]),
+  paymentTermsDays: z.number().int().min(0).max(365).optional(),
+  payableReminderDays: z.number().int().min(0).max(90).optional(),
 });
 export type CreateAccountInput = z.output<typeof CreateAccountIn>;
 
@@ -36,6 +38,8 @@ export const UpdateAccountIn = z.strictObject({
   tokenAuthority: HttpUrl.optional(),
   scope: z.string().trim().max(300).optional(),
   supportEntitlements: z.array(Entitlement).max(10).optional(),
+  paymentTermsDays: z.number().int().min(0).max(365).optional(),
+  payableReminderDays: z.number().int().min(0).max(90).optional(),
   status: z.enum(['active', 'disabled']).optional(),
 });
 export type UpdateAccountInput = z.output<typeof UpdateAccountIn>;
@@ -58,6 +62,8 @@ export const AccountOut = z.object({
   status: z.enum(['active', 'disabled']),
   lastSyncAt: DateTime.nullable(),
   lastSyncStatus: z.string().nullable(),
+  paymentTermsDays: z.number().int(),
+  payableReminderDays: z.number().int(),
   createdAt: DateTime,
   updatedAt: DateTime,
 });

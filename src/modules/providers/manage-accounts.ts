@@ -49,6 +49,8 @@ export async function createAccount(deps: AccountDeps, actor: Actor, input: Crea
         webhook_secret_enc: webhookSecretEnc,
         support_entitlements: JSON.stringify(withCommercial(input.supportEntitlements)),
         demo: input.demo ?? false,
+        ...(input.paymentTermsDays !== undefined && { payment_terms_days: input.paymentTermsDays }),
+        ...(input.payableReminderDays !== undefined && { payable_reminder_days: input.payableReminderDays }),
         created_at: ctx.now,
         updated_at: ctx.now,
       })
@@ -78,6 +80,8 @@ export async function updateAccount(deps: AccountDeps, actor: Actor, id: string,
         ...(input.scope !== undefined && { scope: input.scope }),
         ...(input.supportEntitlements !== undefined && { support_entitlements: JSON.stringify(withCommercial(input.supportEntitlements)) }),
         ...(input.status !== undefined && { status: input.status }),
+        ...(input.paymentTermsDays !== undefined && { payment_terms_days: input.paymentTermsDays }),
+        ...(input.payableReminderDays !== undefined && { payable_reminder_days: input.payableReminderDays }),
         updated_at: ctx.now,
       })
       .where('id', '=', id)
