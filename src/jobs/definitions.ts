@@ -8,6 +8,7 @@ import { systemActor } from '../db/tx.js';
 import { performStatusChange, SUBSCRIPTION_STATUS_EFFECT } from '../modules/customers/subscription-status.js';
 import { syncAccount, syncAll } from '../modules/customers/sync-customers.js';
 import { SYNC_CUSTOMER_EFFECT } from '../modules/providers/webhooks.js';
+import { registerEmailEffect } from '../modules/notifications/send-email.js';
 
 export const OUTBOX_DISPATCH = 'outbox.dispatch';
 export const MAINTENANCE_SWEEP = 'maintenance.sweep';
@@ -16,6 +17,7 @@ export const PROVIDER_SYNC = 'provider.sync';
 /** Every side effect the desk performs, by name: the one registry the dispatcher uses (serve, worker, CLI). */
 export function registerEffects(deps: Deps): void {
   registerCoreEffects(deps.effects);
+  registerEmailEffect(deps);
   deps.effects.register(SUBSCRIPTION_STATUS_EFFECT, async (payload, fx) => {
     const op = await performStatusChange(deps, String(payload.operationId), fx);
     return { state: op.state };

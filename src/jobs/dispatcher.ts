@@ -11,6 +11,17 @@ export interface EffectContext {
   final: boolean;
 }
 
+/**
+ * Thrown by a handler when the receiver refused the effect for good (an SMTP 5xx for a
+ * recipient or message): the row is marked dead at once instead of being retried.
+ */
+export class PermanentEffectError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PermanentEffectError';
+  }
+}
+
 export type EffectHandler = (payload: Record<string, unknown>, ctx: EffectContext) => Promise<unknown>;
 
 /** Effects by name. Modules register theirs (email.send, provider.suspend, webhook.deliver, …). */
@@ -55,13 +66,14 @@ export const DEFAULT_LEASE_MS = 5 * 60_000;
  */
 export async function dispatchDue(
   deps: DispatchDeps,
-  opts: { limit?: number; leaseMs?: number; workerId?: string; rounds?: number } = {},
+  /** `key`: perform only the effect with this idempotency key (a CLI check that sends one test email) */
+  opts: { limit?: number; leaseMs?: number; workerId?: string; rounds?: number; key?: string } = {},
 ): Promise<DispatchResult> {
   const workerId = opts.workerId ?? `dispatcher-${process.pid}-${randomUUID().slice(0, 8)}`;
   const limit = opts.limit ?? 20;
   const out: DispatchResult = { done: 0, failed: 0, dead: 0 };
   for (let round = 0; round < (opts.rounds ?? 50); round++) {
-    const rows = await claimDue(deps.db, deps.clock.now(), opts.leaseMs ?? DEFAULT_LEASE_MS, workerId, limit);
+    const rows = await claimDue(deps.db, deps.clock.now(), opts.leaseMs ?? DEFAULT_LEASE_MS, workerId, limit, opts.key);
     if (rows.length === 0) break;
     for (const row of rows) await performOne(deps, row, workerId, out);
     if (rows.length < limit) break;
@@ -80,7 +92,7 @@ async function performOne(deps: DispatchDeps, row: OutboxRow, workerId: string, 
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     // a missing handler is retried like any failure: during a rolling upgrade a newer worker knows it
-    const last = row.attempts >= row.maxAttempts;
+    const last = e instanceof PermanentEffectError || row.attempts >= row.maxAttempts;
     const next = last ? null : new Date(deps.clock.now().getTime() + retryDelayMs(row.attempts));
     await failEffect(deps.db, row, workerId, msg, next);
     if (last) out.dead++;

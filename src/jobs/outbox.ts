@@ -47,7 +47,7 @@ export async function enqueueEffect(db: Executor, now: Date, e: EffectRequest): 
  * due again; the attempt count tells the handler it is a retry. SKIP LOCKED keeps two
  * dispatchers off the same row.
  */
-export async function claimDue(db: Executor, now: Date, leaseMs: number, workerId: string, limit: number): Promise<OutboxRow[]> {
+export async function claimDue(db: Executor, now: Date, leaseMs: number, workerId: string, limit: number, key?: string): Promise<OutboxRow[]> {
   const until = new Date(now.getTime() + leaseMs);
   const result = await sql<{
     id: string;
@@ -60,8 +60,9 @@ export async function claimDue(db: Executor, now: Date, leaseMs: number, workerI
     UPDATE outbox SET status = 'processing', attempts = attempts + 1, locked_until = ${until}, locked_by = ${workerId}
     WHERE id IN (
       SELECT id FROM outbox
-      WHERE (status = 'pending' AND next_attempt_at <= ${now})
-         OR (status = 'processing' AND locked_until <= ${now})
+      WHERE ((status = 'pending' AND next_attempt_at <= ${now})
+         OR (status = 'processing' AND locked_until <= ${now}))
+        AND (${key ?? null}::text IS NULL OR idempotency_key = ${key ?? null})
       ORDER BY next_attempt_at, id
       LIMIT ${limit}
       FOR UPDATE SKIP LOCKED)
