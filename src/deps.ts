@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { AppError } from './core/errors.js';
 import { parseSecretKey, secretBox, type SecretBox } from './core/secrets.js';
 import { loadI18n } from './locales.js';
+import type { Mailer } from './modules/notifications/mailer.js';
 
 /**
  * What use cases, routes and jobs are given: explicit dependencies, no container.
@@ -29,6 +30,8 @@ export interface Deps {
   /** Set when the process runs the job queue (serve, worker); the CLI does without. */
   jobs?: Jobs;
   notifyOutbox?: () => void;
+  /** The SMTP pool of `email.send`, made when the effects are registered; whoever closes the store closes it. */
+  mailer?: Mailer;
 }
 
 export function clockFor(config: Config): Clock {

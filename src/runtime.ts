@@ -66,10 +66,12 @@ export async function start(config: Config, mode: 'serve' | 'worker'): Promise<R
     await app?.close().catch(() => undefined);
     await demo?.simulator.close().catch(() => undefined);
     await deps.jobs?.stop().catch((err) => deps.log.warn({ err }, 'job queue stop failed'));
+    await deps.mailer?.close().catch(() => undefined);
     await store.close();
   };
   try {
     registerEffects(deps);
+    if (!config.smtpUrl) deps.log.warn({ part: 'mail' }, 'PARTNERDESK_SMTP_URL is not set: emails wait in the outbox, are retried and given up after about three hours');
     const work = mode === 'worker' || config.worker;
     const jobs = createJobs(store, deps.log.child({ part: 'jobs' }), jobDefinitions(deps));
     deps.jobs = jobs;

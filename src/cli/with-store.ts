@@ -15,6 +15,7 @@ export async function withDeps<T>(ctx: CliContext, command: string, fn: (deps: D
   try {
     return await fn(deps);
   } finally {
+    await deps.mailer?.close();
     await store.close();
   }
 }

@@ -33,6 +33,14 @@ export interface Config {
   adminEmail: string | undefined;
   adminPassword: string | undefined;
   cliLocale: Locale;
+  /** PARTNERDESK_SMTP_URL: smtp://user:password@host:587 or smtps://…:465; unset: email is not configured */
+  smtpUrl: string | undefined;
+  /** PARTNERDESK_MAIL_FROM, parsed: the sender of every email */
+  mailFrom: { name: string; address: string };
+  /** PARTNERDESK_MAIL_LOCALE: the language of mail to addresses with no known preference (the finance list) */
+  mailLocale: Locale;
+  /** PARTNERDESK_FINANCE_EMAILS: finance addresses besides the admin and billing users */
+  financeEmails: string[];
 }
 
 /** The PARTNERDESK_* variables the desk knows; any other one is a typo and is refused. */
@@ -55,6 +63,10 @@ export const KNOWN_VARS = [
   'PARTNERDESK_SECRET_KEY',
   'PARTNERDESK_SYNC_CRON',
   'PARTNERDESK_UPLOAD_LIMIT',
+  'PARTNERDESK_SMTP_URL',
+  'PARTNERDESK_MAIL_FROM',
+  'PARTNERDESK_MAIL_LOCALE',
+  'PARTNERDESK_FINANCE_EMAILS',
   // read by the test harness (scripts/test.mjs, test/), never by the desk itself
   'PARTNERDESK_TEST_STORE',
   'PARTNERDESK_TEST_DATABASE_URL',
@@ -167,7 +179,40 @@ export function parseConfig(env: Env, cwd: string): Config {
     adminEmail,
     adminPassword,
     cliLocale,
+    ...parseMail(env),
   };
+}
+
+const EMAIL = /^[^@\s<>,;"]+@[^@\s<>,;"]+$/;
+
+/** Email settings; a missing PARTNERDESK_SMTP_URL is valid (the desk runs without mail and says so). */
+function parseMail(env: Env): Pick<Config, 'smtpUrl' | 'mailFrom' | 'mailLocale' | 'financeEmails'> {
+  const smtpUrl = env.PARTNERDESK_SMTP_URL || undefined;
+  if (smtpUrl) {
+    const expected = 'smtp://user:password@host:587 | smtps://user:password@host:465';
+    let u: URL;
+    try {
+      u = new URL(smtpUrl);
+    } catch {
+      throw invalid('PARTNERDESK_SMTP_URL', redactUrl(smtpUrl), expected);
+    }
+    if ((u.protocol !== 'smtp:' && u.protocol !== 'smtps:') || !u.hostname) throw invalid('PARTNERDESK_SMTP_URL', redactUrl(smtpUrl), expected);
+  }
+  const fromRaw = (env.PARTNERDESK_MAIL_FROM || 'Partnerdesk <billing@localhost>').trim();
+  const m = /^(?:"?([^"<>]*?)"?\s*<([^<>\s]+)>|([^<>\s]+))$/.exec(fromRaw);
+  const address = m?.[2] ?? m?.[3];
+  if (!m || !address || !EMAIL.test(address)) throw invalid('PARTNERDESK_MAIL_FROM', fromRaw, 'Partnerdesk <billing@example.com> | billing@example.com');
+  const mailLocaleRaw = env.PARTNERDESK_MAIL_LOCALE;
+  const mailLocale = mailLocaleRaw ? matchLocale(mailLocaleRaw) : DEFAULT_LOCALE;
+  if (!mailLocale) throw invalid('PARTNERDESK_MAIL_LOCALE', mailLocaleRaw!, 'en | de | zh-CN | ru');
+  const financeEmails: string[] = [];
+  for (const part of (env.PARTNERDESK_FINANCE_EMAILS ?? '').split(/[,;]/)) {
+    const a = part.trim();
+    if (!a) continue;
+    if (!EMAIL.test(a)) throw invalid('PARTNERDESK_FINANCE_EMAILS', a, 'finance@example.com,ap@example.com');
+    if (!financeEmails.some((x) => x.toLowerCase() === a.toLowerCase())) financeEmails.push(a);
+  }
+  return { smtpUrl, mailFrom: { name: (m[1] ?? '').trim(), address }, mailLocale, financeEmails };
 }
 
 function parseCron(raw: string | undefined): string {

@@ -185,6 +185,20 @@ export async function countActiveAdmins(db: Executor): Promise<number> {
   return Number(r.n);
 }
 
+/** Active staff users who handle money (admin, billing), for finance notices; by email. */
+export async function listFinanceUsers(db: Executor): Promise<User[]> {
+  const rows = await db
+    .selectFrom('users')
+    .select(COLUMNS)
+    .where('kind', '=', 'staff')
+    .where('role', 'in', ['admin', 'billing'])
+    .where('status', '=', 'active')
+    .where('email', '<>', '')
+    .orderBy('email')
+    .execute();
+  return rows.map(toUser);
+}
+
 /** The audit view of a user: what changed, never secrets. */
 export function auditView(u: User): Record<string, unknown> {
   return { email: u.email, name: u.name, kind: u.kind, role: u.role, customerId: u.customerId, locale: u.locale, timeZone: u.timeZone, status: u.status };
