@@ -34,6 +34,8 @@ export interface TestSmtp {
   waitFor(what: number | ((messages: ReceivedMail[]) => boolean), timeoutMs?: number): Promise<ReceivedMail[]>;
   /** Answer the next `count` messages with `code` (421–554) at `stage`. */
   failNext(count: number, code: number, message?: string, stage?: 'rcpt' | 'data'): void;
+  /** Refuse this recipient (at RCPT TO, with 550) until reset; the message's other recipients still get it. */
+  refuseRecipient(address: string): void;
   reset(): void;
   close(): Promise<void>;
 }
@@ -51,6 +53,7 @@ export async function startTestSmtp(opts: { auth?: { user: string; pass: string 
   const messages: ReceivedMail[] = [];
   const refused: ReceivedMail[] = [];
   const failures: { code: number; message: string; stage: 'rcpt' | 'data' }[] = [];
+  const refusedRecipients = new Set<string>();
   let connections = 0;
   const waiters = new Set<() => void>();
   const wake = () => waiters.forEach((w) => w());
@@ -79,7 +82,8 @@ export async function startTestSmtp(opts: { auth?: { user: string; pass: string 
       delete session.pdRcptFailure;
       cb();
     },
-    onRcptTo(_address, session: Session, cb) {
+    onRcptTo(address, session: Session, cb) {
+      if (refusedRecipients.has(address.address.toLowerCase())) return cb(smtpError(550, `5.1.1 <${address.address}>: Recipient address rejected`));
       // one injected failure refuses every recipient of that message
       if (session.pdRcptFailure === undefined) session.pdRcptFailure = take('rcpt');
       const f = session.pdRcptFailure;
@@ -144,7 +148,11 @@ export async function startTestSmtp(opts: { auth?: { user: string; pass: string 
       const text = message ?? (code >= 500 ? '5.1.1 Mailbox unavailable' : '4.3.2 Try again later');
       for (let i = 0; i < count; i++) failures.push({ code, message: text, stage });
     },
+    refuseRecipient(address) {
+      refusedRecipients.add(address.toLowerCase());
+    },
     reset() {
+      refusedRecipients.clear();
       messages.length = 0;
       refused.length = 0;
       failures.length = 0;

@@ -170,6 +170,17 @@ describe('email through the outbox and a real SMTP server', () => {
     expect(smtp.messages).toHaveLength(0);
   });
 
+  it('when the server refuses some recipients and accepts others, the email is sent and the outbox lists both', async () => {
+    smtp.refuseRecipient('left@contoso-partner.example');
+    const q = await runUseCase(deps, systemActor, (ctx) =>
+      enqueueEmail(ctx, { to: ['anna@contoso-partner.example', 'left@contoso-partner.example'], locale: 'de', template: 'provider_payable_due', params: payableParams, key: 'payable:pp_5:due-7' }),
+    );
+    expect(await dispatchDue(deps)).toEqual({ done: 1, failed: 0, dead: 0 });
+    const [mail] = await smtp.waitFor(1);
+    expect(mail!.envelope.to).toEqual(['anna@contoso-partner.example']);
+    expect((await outboxRow(deps, q.idempotencyKey)).result).toMatchObject({ accepted: ['anna@contoso-partner.example'], rejected: ['left@contoso-partner.example'] });
+  });
+
   it('without PARTNERDESK_SMTP_URL an email waits, is retried with backoff and is given up after ten attempts (about three hours)', async () => {
     const unconfigured = new EffectRegistry();
     const mailer = createMailer({ smtpUrl: undefined, mailFrom: deps.config.mailFrom }, silent);
