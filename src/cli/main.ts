@@ -9,6 +9,7 @@ import { serverCommands } from './server-commands.js';
 import { userCommands } from './user-commands.js';
 import { providerCommands } from './provider-commands.js';
 import { importCommands } from './import-commands.js';
+import { payablesCommands } from './payables-commands.js';
 import { mailCommands } from './mail-commands.js';
 
 export interface CliContext {
@@ -52,6 +53,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   dataCommands(program, ctx);
   providerCommands(program, ctx);
   importCommands(program, ctx);
+  payablesCommands(program, ctx);
   mailCommands(program, ctx);
 
   try {

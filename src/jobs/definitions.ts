@@ -7,12 +7,15 @@ import { registerCoreEffects } from './effects.js';
 import { systemActor } from '../db/tx.js';
 import { performStatusChange, SUBSCRIPTION_STATUS_EFFECT } from '../modules/customers/subscription-status.js';
 import { syncAccount, syncAll } from '../modules/customers/sync-customers.js';
-import { SYNC_CUSTOMER_EFFECT } from '../modules/providers/webhooks.js';
+import { SYNC_CUSTOMER_EFFECT, SYNC_INVOICES_EFFECT } from '../modules/providers/webhooks.js';
+import { syncProviderInvoices } from '../modules/provider-billing/sync-invoices.js';
+import { sendPayableNotices } from '../modules/provider-billing/payable-notices.js';
 import { registerEmailEffect } from '../modules/notifications/send-email.js';
 
 export const OUTBOX_DISPATCH = 'outbox.dispatch';
 export const MAINTENANCE_SWEEP = 'maintenance.sweep';
 export const PROVIDER_SYNC = 'provider.sync';
+export const PAYABLES_DAILY = 'provider_billing.daily';
 
 /** Every side effect the desk performs, by name: the one registry the dispatcher uses (serve, worker, CLI). */
 export function registerEffects(deps: Deps): void {
@@ -25,6 +28,14 @@ export function registerEffects(deps: Deps): void {
   deps.effects.register(SYNC_CUSTOMER_EFFECT, async (payload) => {
     const r = await syncAccount(deps, systemActor, String(payload.accountId), { trigger: 'webhook', tenantId: String(payload.tenantId) });
     return { runId: r.runId, state: r.state };
+  });
+  deps.effects.register(SYNC_INVOICES_EFFECT, async (payload) => {
+    const invoiceNumber = typeof payload.invoiceNumber === 'string' ? payload.invoiceNumber : undefined;
+    const r = await syncProviderInvoices(deps, systemActor, String(payload.accountId), { invoiceNumber });
+    // a provider that failed to answer is worth another attempt; a rejected file is not (it is reported)
+    const transient = r.errors.find((e) => e.code.startsWith('provider.'));
+    if (transient) throw new Error(`${transient.code}: ${transient.message}`);
+    return { invoices: r.invoices, created: r.created, linesImported: r.linesImported.length, errors: r.errors.length };
   });
 }
 
@@ -40,6 +51,17 @@ export function jobDefinitions(deps: Deps): JobDefinition[] {
       name: PROVIDER_SYNC,
       cron: deps.config.syncCron,
       handler: async () => (await syncAll(deps, systemActor, 'schedule')).runs.map((r) => ({ account: r.accountId, state: r.state })),
+    },
+    {
+      // provider invoices (in case a webhook was missed) and payable reminders / overdue alerts
+      name: PAYABLES_DAILY,
+      cron: '30 6 * * *',
+      handler: async () => {
+        const accounts = await deps.db.selectFrom('provider_accounts').select('id').where('status', '=', 'active').where('secret_enc', 'is not', null).execute();
+        const synced = [];
+        for (const a of accounts) synced.push({ account: a.id, ...(await syncProviderInvoices(deps, systemActor, a.id)) });
+        return { synced: synced.map((s) => ({ account: s.account, created: s.created, errors: s.errors.length })), notices: await sendPayableNotices(deps) };
+      },
     },
     {
       name: MAINTENANCE_SWEEP,

@@ -70,8 +70,12 @@ describe('Partner Center webhooks in', () => {
     expect(await deps.db.selectFrom('subscription_operations').selectAll().execute()).toEqual([]);
   });
 
-  it('keeps invoice-ready and unknown events for later, and rejects malformed events', async () => {
-    expect((await post(sample('invoice-ready', { InvoiceId: 'G000123' }))).json().state).toBe('pending');
+  it('turns invoice-ready into one invoice import effect, keeps unknown events, and rejects malformed events', async () => {
+    const ready = sample('invoice-ready', { InvoiceId: 'G000123' });
+    expect((await post(ready)).json()).toMatchObject({ state: 'handled', note: 'import invoice G000123' });
+    expect((await post(ready)).json().duplicate).toBe(true);
+    const fx = await deps.db.selectFrom('outbox').selectAll().where('effect', '=', 'provider_billing.sync_invoices').execute();
+    expect(fx.map((f) => f.payload)).toEqual([expect.objectContaining({ accountId, invoiceNumber: 'G000123' })]);
     expect((await post({ EventName: 'something-new', ResourceUri: 'x' })).json().state).toBe('ignored');
     const bad = await post({ ResourceUri: 'x' });
     expect(bad.statusCode).toBe(400);

@@ -1,5 +1,6 @@
 import { AppError, isAppError, notFound } from '../../core/errors.js';
 import type { Deps } from '../../deps.js';
+import { withAdvisoryLock } from '../../db/advisory.js';
 import { runUseCase, type Actor } from '../../db/tx.js';
 import { findAccount } from '../providers/accounts.repo.js';
 import { connectorForAccount } from '../providers/connect.js';
@@ -67,7 +68,21 @@ async function importLines(deps: Deps, actor: Actor, connector: ProviderConnecto
   }
 }
 
+/** One invoice sync per account at a time: across processes (advisory lock) and within one (a queue). */
+const running = new Map<string, Promise<unknown>>();
+
 export async function syncProviderInvoices(deps: Deps, actor: Actor, accountId: string, opts: { invoiceNumber?: string | undefined } = {}): Promise<SyncInvoicesResult> {
+  const before = running.get(accountId) ?? Promise.resolve();
+  const mine = before.catch(() => undefined).then(() => withAdvisoryLock(deps.store, `provider-invoices:${accountId}`, () => syncOnce(deps, actor, accountId, opts)));
+  running.set(accountId, mine);
+  try {
+    return await mine;
+  } finally {
+    if (running.get(accountId) === mine) running.delete(accountId);
+  }
+}
+
+async function syncOnce(deps: Deps, actor: Actor, accountId: string, opts: { invoiceNumber?: string | undefined }): Promise<SyncInvoicesResult> {
   const account = await findAccount(deps.db, accountId);
   if (!account) throw notFound('provider_account', accountId);
   if (account.status !== 'active') throw new AppError('conflict', 'providers.account_disabled', { account: account.name });

@@ -12,6 +12,8 @@ import { findAccount } from './accounts.repo.js';
  * pending item for the module that handles it.
  */
 export const SYNC_CUSTOMER_EFFECT = 'provider.sync_customer';
+/** invoice-ready: fetch the invoice and import its line items (provider-billing/sync-invoices.ts) */
+export const SYNC_INVOICES_EFFECT = 'provider_billing.sync_invoices';
 
 export interface WebhookEvent {
   EventName: string;
@@ -39,6 +41,12 @@ function keyMatches(expected: string, given: string | undefined): boolean {
 export function parseSubscriptionUri(uri: string | null | undefined): { customerId: string; subscriptionId: string } | null {
   const m = /\/customers\/(?:org:)?([^/?#]+)\/subscriptions\/([^/?#]+)/i.exec(uri ?? '');
   return m ? { customerId: decodeURIComponent(m[1]!), subscriptionId: decodeURIComponent(m[2]!) } : null;
+}
+
+/** `…/invoices/{invoiceId}` → the invoice id (G012345678), if the uri names one. */
+export function parseInvoiceUri(uri: string | null | undefined): string | null {
+  const m = /\/invoices\/([^/?#]+)/i.exec(uri ?? '');
+  return m ? decodeURIComponent(m[1]!) : null;
 }
 
 export function parseFraudUri(uri: string | null | undefined): string | null {
@@ -96,10 +104,13 @@ export async function receiveWebhook(deps: Deps, accountId: string, key: string 
         note = `customer ${hit.id} flagged for fraud review`;
         break;
       }
-      case 'invoice-ready':
-        state = 'pending';
-        note = 'waiting for the provider-billing import';
+      case 'invoice-ready': {
+        // the new invoice is fetched and its line items imported by the outbox (retried on failure)
+        const invoiceNumber = parseInvoiceUri(event.ResourceUri);
+        await ctx.enqueue({ effect: SYNC_INVOICES_EFFECT, payload: { accountId: account.id, invoiceNumber, eventId: id }, idempotencyKey: `invoices:${id}` });
+        note = invoiceNumber ? `import invoice ${invoiceNumber}` : 'import new invoices';
         break;
+      }
       case 'usagerecords-thresholdExceeded':
         state = 'pending';
         note = 'usage threshold exceeded: review usage';
