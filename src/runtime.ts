@@ -11,6 +11,7 @@ import { registerEffects } from './jobs/definitions.js';
 import { buildApp } from './http/app.js';
 import { seedDemo, type SeedResult } from './demo/seed.js';
 import { startDemoProvider, type DemoProvider } from './demo/provider.js';
+import { syncProviderInvoices } from './modules/provider-billing/sync-invoices.js';
 import { syncAll } from './modules/customers/sync-customers.js';
 import { countUsers, findUserByEmail } from './modules/users/users.repo.js';
 import { createUser } from './modules/users/manage-users.js';
@@ -108,7 +109,12 @@ export async function start(config: Config, mode: 'serve' | 'worker'): Promise<R
         demo = await startDemoProvider(deps);
         demoProvider = { url: demo.simulator.url, accounts: demo.accountIds.length };
         // the first sync runs in the background: the desk is usable while customers arrive
-        void syncAll(deps, systemActor, 'demo').catch((err) => deps.log.warn({ err }, 'demo sync failed'));
+        // then the provider invoices (payables) and their line items
+        const accounts = demo.accountIds;
+        void (async () => {
+          await syncAll(deps, systemActor, 'demo');
+          for (const id of accounts) await syncProviderInvoices(deps, systemActor, id);
+        })().catch((err) => deps.log.warn({ err }, 'demo sync failed'));
       } catch (err) {
         demoProvider = { error: err instanceof Error ? err.message : String(err) };
         deps.log.warn({ err }, 'demo provider not started');

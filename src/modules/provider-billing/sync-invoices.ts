@@ -68,10 +68,17 @@ async function importLines(deps: Deps, actor: Actor, connector: ProviderConnecto
   }
 }
 
+export interface SyncOptions {
+  /** only this invoice (the invoice-ready webhook, an import by invoice reference) */
+  invoiceNumber?: string | undefined;
+  /** fetch and import the line items even when they were imported before (the import adds only what changed) */
+  reimport?: boolean | undefined;
+}
+
 /** One invoice sync per account at a time: across processes (advisory lock) and within one (a queue). */
 const running = new Map<string, Promise<unknown>>();
 
-export async function syncProviderInvoices(deps: Deps, actor: Actor, accountId: string, opts: { invoiceNumber?: string | undefined } = {}): Promise<SyncInvoicesResult> {
+export async function syncProviderInvoices(deps: Deps, actor: Actor, accountId: string, opts: SyncOptions = {}): Promise<SyncInvoicesResult> {
   const before = running.get(accountId) ?? Promise.resolve();
   const mine = before.catch(() => undefined).then(() => withAdvisoryLock(deps.store, `provider-invoices:${accountId}`, () => syncOnce(deps, actor, accountId, opts)));
   running.set(accountId, mine);
@@ -82,7 +89,7 @@ export async function syncProviderInvoices(deps: Deps, actor: Actor, accountId: 
   }
 }
 
-async function syncOnce(deps: Deps, actor: Actor, accountId: string, opts: { invoiceNumber?: string | undefined }): Promise<SyncInvoicesResult> {
+async function syncOnce(deps: Deps, actor: Actor, accountId: string, opts: SyncOptions): Promise<SyncInvoicesResult> {
   const account = await findAccount(deps.db, accountId);
   if (!account) throw notFound('provider_account', accountId);
   if (account.status !== 'active') throw new AppError('conflict', 'providers.account_disabled', { account: account.name });
@@ -103,7 +110,7 @@ async function syncOnce(deps: Deps, actor: Actor, accountId: string, opts: { inv
       if (change === 'created') result.created++;
       if (change === 'updated') result.updated++;
       const current = (await findByNumber(deps.db, account.id, invoice.invoiceNumber))!;
-      if (!current.linesImportedAt || change === 'updated') await importLines(deps, actor, connector, current, pc.raw, result);
+      if (!current.linesImportedAt || change === 'updated' || opts.reimport) await importLines(deps, actor, connector, current, pc.raw, result);
     } catch (e) {
       result.errors.push(errorOf(e, pc.id));
     }
