@@ -142,7 +142,7 @@ export interface RequestOptions {
   allowUnauthorized?: boolean;
 }
 
-export async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, opts: RequestOptions = {}): Promise<T> {
+export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json, application/problem+json', 'Accept-Language': state.locale };
   // a FormData body sets its own multipart content type (with the boundary)
   const form = typeof FormData !== 'undefined' && opts.body instanceof FormData;
@@ -197,6 +197,7 @@ export const api = {
   post: <T>(path: string, body?: unknown, opts: RequestOptions = {}) => request<T>('POST', path, { ...opts, body: body ?? {} }),
   /** POST multipart/form-data (a file upload); the CSRF header is sent like on any write. */
   postForm: <T>(path: string, form: FormData) => request<T>('POST', path, { body: form }),
+  put: <T>(path: string, body: unknown) => request<T>('PUT', path, { body }),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
   del: <T>(path: string) => request<T>('DELETE', path),
 };
@@ -333,6 +334,10 @@ export interface ProviderAccount {
   status: 'active' | 'disabled';
   lastSyncAt: string | null;
   lastSyncStatus: string | null;
+  /** days from the invoice date to the due date of a provider invoice */
+  paymentTermsDays: number;
+  /** how many days before the due date finance users are reminded */
+  payableReminderDays: number;
 }
 
 export interface SyncStats {
@@ -406,3 +411,159 @@ export interface ReconImport {
   requestedBy: string;
   importedAt: string;
 }
+
+// ---------------------------------------------------------------- provider billing: provider invoices (payables)
+
+export const PAYABLE_STATUSES = ['open', 'scheduled', 'paid', 'overdue', 'credit'] as const;
+export type PayableStatus = (typeof PAYABLE_STATUSES)[number];
+
+/** A provider invoice as a payable. Amounts are exact decimal strings ("1234.56") in `currency`. */
+export interface ProviderInvoice {
+  id: string;
+  providerAccountId: string;
+  accountName: string;
+  invoiceNumber: string;
+  payee: 'microsoft' | '21vianet';
+  source: 'api' | 'manual';
+  invoiceType: string | null;
+  documentType: string | null;
+  invoiceDate: string;
+  periodStart: string | null;
+  periodEnd: string | null;
+  dueDate: string;
+  scheduledFor: string | null;
+  currency: string;
+  total: string;
+  paid: string;
+  balance: string;
+  /** what the provider says was paid (API invoices) */
+  providerPaid: string;
+  status: PayableStatus;
+  daysOverdue: number;
+  /** negative once the due date has passed */
+  daysUntilDue: number;
+  linesImportedAt: string | null;
+}
+
+export interface ManualInvoiceInput {
+  providerAccountId: string;
+  invoiceNumber: string;
+  invoiceDate: string;
+  dueDate?: string;
+  currency: string;
+  total: string;
+}
+
+export const PAYMENT_METHODS = ['bank_transfer', 'direct_debit', 'card', 'other'] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+
+export interface ProviderPayment {
+  id: string;
+  amount: string;
+  currency: string;
+  paidOn: string;
+  method: PaymentMethod | (string & {});
+  reference: string | null;
+  note: string | null;
+  recordedBy: string;
+  recordedAt: string;
+}
+
+export interface PaymentInput {
+  amount: string;
+  currency: string;
+  paidOn: string;
+  method: PaymentMethod;
+  reference?: string;
+  note?: string;
+}
+
+export type DifferenceReason = 'missing_lines' | 'exchange_rate' | 'partner_earned_credit' | 'rounding' | 'adjustment';
+
+export interface TieOut {
+  currency: string;
+  invoiceTotal: string;
+  linesTotal: string;
+  lines: number;
+  /** invoice total − Σ lines in the invoice currency */
+  difference: string;
+  status: 'tied' | 'explained' | 'unexplained' | 'no_lines';
+  /** Σ credit, refund and discount lines (part of Σ lines) */
+  credits: string;
+  /** partner-earned credit and discounts inside the lines (part of Σ lines) */
+  priceAdjustments: string;
+  differences: { reason: DifferenceReason; amount: string; lines?: number; currencies?: { currency: string; total: string; lines: number }[] }[];
+}
+
+export interface UnmatchedGroup {
+  providerAccountId: string;
+  customerTenantId: string | null;
+  customerName: string | null;
+  subscriptionId: string | null;
+  reason: 'customer' | 'subscription';
+  currency: string;
+  lines: number;
+  total: string;
+  /** invoice numbers the lines carry */
+  invoices: string[];
+}
+
+export interface SeatDifference {
+  subscriptionId: string;
+  customerTenantId: string | null;
+  customerName: string | null;
+  product: string | null;
+  chargeStart: string | null;
+  /** seats billed, an exact decimal string */
+  billed: string;
+  /** the desk's quantity; null when the desk does not know the subscription */
+  expected: number | null;
+  deskSubscriptionId: string | null;
+  customerId: string | null;
+}
+
+export interface ProviderInvoiceDetail {
+  invoice: ProviderInvoice;
+  payments: ProviderPayment[];
+  tieOut: TieOut;
+  otherCurrencies: { currency: string; lines: number; total: string }[];
+  breakdown: { chargeType: string; currency: string; lines: number; total: string }[];
+  seats: SeatDifference[];
+  unmatched: UnmatchedGroup[];
+}
+
+export interface InvoiceSyncResult {
+  invoices: number;
+  created: number;
+  updated: number;
+  linesImported: { invoiceNumber: string; group: string; importId: string | null; rows: number; imported: number; duplicates: number }[];
+  errors: { invoiceNumber: string | null; code: string; message: string }[];
+}
+
+export interface PayablesSummary {
+  /** the server's today (YYYY-MM-DD) */
+  asOf: string;
+  currencies: { currency: string; overdue: string; dueIn7Days: string; dueIn30Days: string; later: string; total: string; invoices: number }[];
+  /** the next invoices to pay, by due date */
+  next: ProviderInvoice[];
+}
+
+export interface UnmatchedReport {
+  groups: UnmatchedGroup[];
+  invoicesMissing: { providerAccountId: string; invoiceNumber: string; currency: string; lines: number; total: string }[];
+}
+
+const PB = '/api/provider-billing';
+const enc = encodeURIComponent;
+
+export const providerInvoices = {
+  list: (q: { providerAccountId?: string; status?: string; from?: string; to?: string; limit?: number }, signal?: AbortSignal) =>
+    api.get<{ items: ProviderInvoice[] }>(`${PB}/invoices`, q, signal ? { signal } : {}),
+  get: (id: string, signal?: AbortSignal) => api.get<ProviderInvoiceDetail>(`${PB}/invoices/${enc(id)}`, undefined, signal ? { signal } : {}),
+  create: (input: ManualInvoiceInput) => api.post<ProviderInvoice>(`${PB}/invoices`, input),
+  sync: (providerAccountId: string) => api.post<InvoiceSyncResult>(`${PB}/invoices/sync`, { providerAccountId }),
+  pay: (id: string, input: PaymentInput) => api.post<ProviderInvoice>(`${PB}/invoices/${enc(id)}/payments`, input),
+  schedule: (id: string, date: string | null) => api.put<ProviderInvoice>(`${PB}/invoices/${enc(id)}/schedule`, { date }),
+  summary: (signal?: AbortSignal) => api.get<PayablesSummary>(`${PB}/payables/summary`, undefined, signal ? { signal } : {}),
+  unmatched: (providerAccountId: string | undefined, signal?: AbortSignal) => api.get<UnmatchedReport>(`${PB}/unmatched`, { providerAccountId }, signal ? { signal } : {}),
+};
