@@ -15,6 +15,9 @@ import { Subscriptions } from './pages/Subscriptions';
 import { NotFound, Forbidden } from './pages/NotFound';
 import { Portal } from './pages/Portal';
 import { ProviderImports } from './pages/ProviderImports';
+import { ProviderInvoices } from './pages/ProviderInvoices';
+import { ProviderInvoice } from './pages/ProviderInvoice';
+import { Unmatched } from './pages/Unmatched';
 import { Redirect, navigate, useLocation } from './router';
 import { SessionContext, isAdmin, type SessionValue } from './session';
 
@@ -159,12 +162,15 @@ const PAGE_TITLE_KEYS: Record<string, string> = {
   '/customers': 'web.customers.title',
   '/subscriptions': 'web.subscriptions.page.title',
   '/provider-billing/imports': 'web.provider_billing.title',
+  '/provider-billing/invoices': 'web.provider_invoices.title',
+  '/provider-billing/unmatched': 'web.unmatched.title',
   '/login': 'web.login.title',
 };
 
-/** "/customers/cus_1" → its customer id (decoded), else undefined. */
-function customerIdOf(path: string): string | undefined {
-  const m = /^\/customers\/([^/]+)\/?$/.exec(path);
+/** The decoded id in a detail path ("/customers/cus_1" → "cus_1"), else undefined. */
+function idIn(prefix: string, path: string): string | undefined {
+  if (!path.startsWith(prefix)) return undefined;
+  const m = /^([^/]+)\/?$/.exec(path.slice(prefix.length));
   if (!m) return undefined;
   try {
     return decodeURIComponent(m[1]!);
@@ -173,6 +179,9 @@ function customerIdOf(path: string): string | undefined {
   }
 }
 
+const customerIdOf = (path: string) => idIn('/customers/', path);
+const providerInvoiceIdOf = (path: string) => idIn('/provider-billing/invoices/', path);
+
 function Routes({ user }: { user: User | null }) {
   const { path, search } = useLocation();
   const { t } = useI18n();
@@ -180,7 +189,10 @@ function Routes({ user }: { user: User | null }) {
   const [wasSignedIn, setWasSignedIn] = useState(Boolean(user));
 
   useEffect(() => {
-    const key = user?.kind === 'customer' && path === '/' ? 'web.portal.title' : (PAGE_TITLE_KEYS[path] ?? (customerIdOf(path) ? 'web.customers.title' : undefined));
+    const key =
+      user?.kind === 'customer' && path === '/'
+        ? 'web.portal.title'
+        : (PAGE_TITLE_KEYS[path] ?? (customerIdOf(path) ? 'web.customers.title' : providerInvoiceIdOf(path) ? 'web.provider_invoices.title' : undefined));
     document.title = key ? `${t(key)} · Partnerdesk` : 'Partnerdesk';
   }, [path, t, user]);
 
@@ -247,9 +259,16 @@ function Routes({ user }: { user: User | null }) {
     case '/provider-billing/imports':
       page = <ProviderImports />;
       break;
+    case '/provider-billing/invoices':
+      page = <ProviderInvoices />;
+      break;
+    case '/provider-billing/unmatched':
+      page = <Unmatched />;
+      break;
     default: {
       const customerId = customerIdOf(path);
-      page = customerId ? <Customer key={customerId} id={customerId} /> : <NotFound path={path} />;
+      const invoiceId = providerInvoiceIdOf(path);
+      page = customerId ? <Customer key={customerId} id={customerId} /> : invoiceId ? <ProviderInvoice key={invoiceId} id={invoiceId} /> : <NotFound path={path} />;
     }
   }
   return <Layout>{page}</Layout>;

@@ -10,10 +10,13 @@ interface NavItem {
   to: string;
   label: string;
   icon: IconName;
+  /** pages of the same area, listed under it */
+  children?: NavItem[];
 }
 
+// customer invoices; provider invoices (payables) are under Provider billing already
 const COMING: { key: string; icon: IconName }[] = [
-  { key: 'invoices', icon: 'invoices' },
+  { key: 'customer_invoices', icon: 'invoices' },
   { key: 'payments', icon: 'payments' },
   { key: 'collections', icon: 'collections' },
   { key: 'tickets', icon: 'tickets' },
@@ -46,7 +49,15 @@ export function Layout({ children }: { children: ReactNode }) {
         { to: '/', label: t('web.nav.dashboard'), icon: 'dashboard' },
         { to: '/customers', label: t('web.nav.customers'), icon: 'customers' },
         { to: '/subscriptions', label: t('web.nav.subscriptions'), icon: 'subscriptions' },
-        { to: '/provider-billing/imports', label: t('web.nav.provider_billing'), icon: 'provider' },
+        {
+          to: '/provider-billing/imports',
+          label: t('web.nav.provider_billing'),
+          icon: 'provider',
+          children: [
+            { to: '/provider-billing/invoices', label: t('web.nav.provider_invoices'), icon: 'invoices' },
+            { to: '/provider-billing/unmatched', label: t('web.nav.unmatched_lines'), icon: 'alert' },
+          ],
+        },
         { to: '/me', label: t('web.nav.me'), icon: 'me' },
       ];
   const admin: NavItem[] = isAdmin(user)
@@ -60,12 +71,13 @@ export function Layout({ children }: { children: ReactNode }) {
 
   // a section stays highlighted on its detail pages (/customers/…)
   const isCurrent = (to: string) => path === to || (to !== '/' && path.startsWith(`${to}/`));
-  const renderItem = (item: NavItem) => (
+  const renderItem = (item: NavItem): ReactNode => (
     <li key={item.to}>
       <Link to={item.to} className={cx('nav-link', isCurrent(item.to) && 'active')} aria-current={path === item.to ? 'page' : isCurrent(item.to) ? 'true' : undefined}>
         <Icon name={item.icon} />
         <span>{item.label}</span>
       </Link>
+      {item.children && <ul className="nav-list nav-sublist">{item.children.map(renderItem)}</ul>}
     </li>
   );
 

@@ -1,8 +1,11 @@
 import type { ReactNode } from 'react';
-import { api, type SystemInfo } from '../api';
+import { api, providerInvoices, type PayablesSummary, type SystemInfo } from '../api';
 import { Icon, type IconName } from '../components/icons';
-import { Badge, Button, Card, LoadError, PageHeader, Spinner, useResource } from '../components/ui';
+import { isZero } from '../components/money';
+import { Money, PayableState, formatDay } from '../components/payables';
+import { Badge, Button, Card, EmptyState, LoadError, PageHeader, Spinner, cx, useResource, type Resource } from '../components/ui';
 import { useI18n } from '../i18n';
+import { Link } from '../router';
 import { useUser } from '../session';
 
 function Stat({ icon, label, children, sub }: { icon: IconName; label: string; children: ReactNode; sub?: ReactNode }) {
@@ -22,6 +25,7 @@ export function Dashboard() {
   const { t, number, dateTime } = useI18n();
   const user = useUser();
   const sys = useResource((signal) => api.get<SystemInfo>('/api/system', undefined, { signal }), []);
+  const payables = useResource((signal) => providerInvoices.summary(signal), []);
   const s = sys.data;
 
   return (
@@ -30,11 +34,12 @@ export function Dashboard() {
         title={t('web.dashboard.title')}
         description={t('web.dashboard.welcome', { name: user.name || user.email })}
         actions={
-          <Button size="sm" onClick={sys.reload} busy={sys.loading && Boolean(s)}>
+          <Button size="sm" onClick={() => (sys.reload(), payables.reload())} busy={sys.loading && Boolean(s)}>
             {t('web.common.refresh')}
           </Button>
         }
       />
+      <DueToProviders summary={payables} />
       {sys.error !== undefined && <LoadError error={sys.error} onRetry={sys.reload} />}
       {!s && sys.loading && <Spinner />}
       {s && (
@@ -127,5 +132,98 @@ export function Dashboard() {
         </>
       )}
     </>
+  );
+}
+
+// ---------------------------------------------------------------- due to providers
+
+const BUCKETS = [
+  ['overdue', 'web.dashboard.payables.overdue'],
+  ['dueIn7Days', 'web.dashboard.payables.due_7'],
+  ['dueIn30Days', 'web.dashboard.payables.due_30'],
+  ['later', 'web.dashboard.payables.later'],
+] as const;
+
+/** What the partner owes Microsoft and 21Vianet: per currency by due date, and the next invoices to pay. */
+function DueToProviders({ summary }: { summary: Resource<PayablesSummary> }) {
+  const fmt = useI18n();
+  const { t } = fmt;
+  const s = summary.data;
+  return (
+    <Card
+      title={t('web.dashboard.payables.title')}
+      description={s ? t('web.dashboard.payables.description', { date: formatDay(fmt, s.asOf) }) : undefined}
+      className="card-flush payables-card"
+      actions={
+        <Link to="/provider-billing/invoices" className="card-link">
+          {t('web.dashboard.payables.all')}
+        </Link>
+      }
+    >
+      {summary.error !== undefined && <LoadError error={summary.error} onRetry={summary.reload} />}
+      {!s && summary.loading && <Spinner />}
+      {s && s.currencies.length === 0 && <EmptyState>{t('web.dashboard.payables.empty')}</EmptyState>}
+      {s && s.currencies.length > 0 && (
+        <>
+          <div className="table-wrap">
+            <table className="table table-due">
+              <caption className="sr-only">{t('web.dashboard.payables.title')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('web.dashboard.payables.col_currency')}</th>
+                  {BUCKETS.map(([k, label]) => (
+                    <th key={k} scope="col" className="num">
+                      {t(label)}
+                    </th>
+                  ))}
+                  <th scope="col" className="num">
+                    {t('web.dashboard.payables.total')}
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {s.currencies.map((c) => (
+                  <tr key={c.currency}>
+                    <th scope="row" className="mono">
+                      {c.currency}
+                      <span className="sub">{t('web.dashboard.payables.invoices', { count: c.invoices })}</span>
+                    </th>
+                    {BUCKETS.map(([k]) => (
+                      <td key={k} className={cx('num', isZero(c[k]) ? 'muted' : k === 'overdue' ? 'text-danger strong' : undefined)}>
+                        <Money amount={c[k]} currency={c.currency} />
+                      </td>
+                    ))}
+                    <td className="num strong">
+                      <Money amount={c.total} currency={c.currency} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {s.next.length > 0 && (
+            <div className="next-to-pay">
+              <p className="diff-title">{t('web.dashboard.payables.next')}</p>
+              <ul className="next-list">
+                {s.next.map((i) => (
+                  <li key={i.id}>
+                    <div className="next-main">
+                      <Link to={`/provider-billing/invoices/${encodeURIComponent(i.id)}`} className="strong mono">
+                        {i.invoiceNumber}
+                      </Link>
+                      <span className="sub">
+                        {i.accountName} · {t('web.dashboard.payables.due_on', { date: formatDay(fmt, i.dueDate) })}
+                      </span>
+                    </div>
+                    <PayableState invoice={i} />
+                    <Money amount={i.balance} currency={i.currency} className="strong next-amount" />
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
+        </>
+      )}
+    </Card>
   );
 }
