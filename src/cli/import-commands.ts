@@ -24,8 +24,8 @@ export function importCommands(program: Command, ctx: CliContext): void {
         if (o.format && !(RECON_FORMATS as readonly string[]).includes(o.format)) {
           throw new AppError('bad_request', 'cli.bad_option', { option: '--format', reason: RECON_FORMATS.join(', ') }, { field: '--format' });
         }
-        if (!existsSync(file) || !statSync(file).isFile()) throw new AppError('not_found', 'restore.no_file', { file }, { field: 'file' });
-        const size = statSync(file).size;
+        // a file (CSV, JSON lines, a Graph export manifest) or a directory holding a Graph export
+        if (!existsSync(file) || !(statSync(file).isFile() || statSync(file).isDirectory())) throw new AppError('not_found', 'restore.no_file', { file }, { field: 'file' });
         const showProgress = !o.json && process.stderr.isTTY;
         const r = await withDeps(ctx, 'import recon', (deps) =>
           importRecon(deps, cliActor(), {
@@ -34,8 +34,8 @@ export function importCommands(program: Command, ctx: CliContext): void {
             providerAccountId: o.providerAccount,
             format: o.format as ReconFormat | undefined,
             ...(showProgress && {
-              onProgress: ({ bytes, rows }) => {
-                const pct = size ? Math.floor((bytes / size) * 100) : 100;
+              onProgress: ({ bytes, totalBytes, rows }) => {
+                const pct = totalBytes ? Math.min(100, Math.floor((bytes / totalBytes) * 100)) : 100;
                 const bar = '#'.repeat(Math.floor(pct / 4)).padEnd(25, '.');
                 process.stderr.write(`\r[${bar}] ${pct}% ${rows}`);
               },

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
 import { from as copyFrom } from 'pg-copy-streams';
-import { pipeline } from 'node:stream/promises';
+import { finished, pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type { DB } from './types.js';
 import type { Store } from './store.js';
@@ -50,6 +50,118 @@ export async function bulkCopy(store: Store, conn: Connection, table: string, co
   const stream = conn.client.query(copyFrom(`COPY ${table} (${cols}) FROM STDIN WITH (FORMAT csv)`));
   await pipeline(Readable.from([typeof csv === 'string' ? Buffer.from(csv) : csv]), stream);
   return Number(stream.rowCount ?? 0);
+}
+
+/** A bulk load in progress: CSV lines go in as they are produced, with back-pressure. */
+export interface CopyWriter {
+  /** Queue complete CSV lines. Returns a promise only when the caller should wait before writing more. */
+  write(csv: string): Promise<void> | undefined;
+  /** Finish the load; resolves to the number of rows loaded. */
+  end(): Promise<number>;
+  /** Give up: nothing written by this writer stays (the server aborts the COPY; the caller rolls back). */
+  abort(): Promise<void>;
+}
+
+/** Characters buffered before a write to the server / a COPY statement on PGlite. */
+const SERVER_BATCH = 256 * 1024;
+const EMBEDDED_BATCH = 8 * 1024 * 1024;
+
+/**
+ * Stream CSV into `table(columns)` while it is being produced.
+ *
+ * A server gets ONE `COPY … FROM STDIN` for the whole load on `conn`, inside its open transaction,
+ * fed as the caller writes (the caller waits when the socket is full, so memory stays flat and
+ * parsing overlaps loading).
+ *
+ * PGlite cannot resume a COPY across calls (stack-notes §1a), so there the text is cut into ~8 MB
+ * blobs, each one `COPY … FROM '/dev/blob'`. With `conn`, each runs inside conn's transaction. With
+ * `conn` null, each blob takes the one PGlite connection just for its COPY and gives it back, so
+ * other requests are served between blobs (load a TEMP table that way, never a shared one).
+ */
+export function openCopy(store: Store, conn: Connection | null, table: string, columns: string[]): CopyWriter {
+  if (!IDENT.test(table) || !columns.every((c) => IDENT.test(c))) throw new Error(`openCopy: bad identifier in ${table}(${columns.join(',')})`);
+  const sql = `COPY ${table} (${columns.join(', ')}) FROM `;
+  let pending: string[] = [];
+  let size = 0;
+  if (store.kind === 'embedded') {
+    let rows = 0;
+    const flush = async () => {
+      if (size === 0) return;
+      // one part: a Blob built from many small strings encodes each one separately (slow)
+      const blob = new Blob([Buffer.from(pending.join(''))]);
+      pending = [];
+      size = 0;
+      // PGlite has one session: a query straight to the engine runs in the transaction of whoever
+      // holds the pool's client, so hold it (ours, or borrowed for this COPY)
+      const borrowed = conn ? null : await store.pool.connect();
+      try {
+        const res = await store.lite!.query(`${sql}'/dev/blob' WITH (FORMAT csv)`, [], { blob });
+        rows += res.affectedRows ?? 0;
+      } finally {
+        borrowed?.release();
+      }
+    };
+    return {
+      write(csv) {
+        pending.push(csv);
+        size += csv.length;
+        return size >= EMBEDDED_BATCH ? flush() : undefined;
+      },
+      async end() {
+        await flush();
+        return rows;
+      },
+      async abort() {
+        pending = [];
+        size = 0;
+      },
+    };
+  }
+  if (!conn) throw new Error('openCopy: a server COPY needs a connection');
+  const stream = conn.client.query(copyFrom(`${sql}STDIN WITH (FORMAT csv)`));
+  let failure: Error | undefined;
+  stream.on('error', (e: Error) => (failure ??= e));
+  const drained = () =>
+    new Promise<void>((resolve, reject) => {
+      const done = () => {
+        stream.off('drain', done);
+        stream.off('error', done);
+        stream.off('close', done);
+        if (failure) reject(failure);
+        else resolve();
+      };
+      stream.on('drain', done);
+      stream.on('error', done);
+      stream.on('close', done);
+    });
+  const push = (): Promise<void> | undefined => {
+    if (failure) return Promise.reject(failure);
+    const text = pending.join('');
+    pending = [];
+    size = 0;
+    return stream.write(text) ? undefined : drained();
+  };
+  return {
+    write(csv) {
+      pending.push(csv);
+      size += csv.length;
+      return size >= SERVER_BATCH ? push() : undefined;
+    },
+    async end() {
+      if (size > 0) await push();
+      stream.end();
+      await finished(stream);
+      if (failure) throw failure;
+      return Number(stream.rowCount ?? 0);
+    },
+    async abort() {
+      pending = [];
+      size = 0;
+      if (stream.destroyed || stream.writableFinished) return;
+      stream.destroy(new Error('import rejected'));
+      await finished(stream).catch(() => undefined);
+    },
+  };
 }
 
 /** Quote one value for CSV (RFC 4180); null → empty unquoted field, which COPY reads as NULL. */

@@ -263,6 +263,25 @@ export interface ReconImportsTable {
   unmatched: Json<{ customers: number; subscriptions: number }>;
   requested_by: string;
   imported_at: Timestamp;
+  source: ColumnType<'csv' | 'graph' | 'api', 'csv' | 'graph' | 'api' | undefined, 'csv' | 'graph' | 'api'>;
+  provider_invoice_id: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface ReconImportRunsTable {
+  id: string;
+  provider_account_id: string;
+  file_name: string;
+  state: 'running' | 'done' | 'rejected' | 'failed';
+  bytes: ColumnType<string, number | undefined, number>;
+  total_bytes: ColumnType<string | null, number | null, number | null>;
+  rows: ColumnType<number, number | undefined, number>;
+  import_id: string | null;
+  summary: Json<unknown> | null;
+  error: Json<{ code: string; params: Record<string, string | number> }> | null;
+  requested_by: string;
+  started_at: Timestamp;
+  updated_at: Timestamp;
+  finished_at: Timestamp | null;
 }
 
 export interface ReconLinesTable {
@@ -355,6 +374,7 @@ export interface DB {
   provider_events: ProviderEventsTable;
   recon_imports: ReconImportsTable;
   recon_lines: ReconLinesTable;
+  recon_import_runs: ReconImportRunsTable;
   provider_invoices: ProviderInvoicesTable;
   provider_payments: ProviderPaymentsTable;
   provider_payable_notices: ProviderPayableNoticesTable;

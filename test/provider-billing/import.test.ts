@@ -67,7 +67,8 @@ describe('reconciliation import', () => {
     expect(r.totals).toEqual([{ currency: 'EUR', subtotal: '4800.00', tax: '0.00', total: '4800.00' }]);
     expect(r.unmatched).toEqual({ customers: 1, subscriptions: 1 });
     expect(await count()).toBe(40);
-    const stored = await deps.db.selectFrom('recon_lines').selectAll().where('line_key', 'like', 'nce_invoice:%').orderBy('id').executeTakeFirstOrThrow();
+    // lines are stored in line-key order, not file order: find the first line by its order id
+    const stored = await deps.db.selectFrom('recon_lines').selectAll().where('line_key', 'like', 'nce_invoice:%').where('order_id', '=', 'order-0').executeTakeFirstOrThrow();
     expect(stored).toMatchObject({ customer_tenant_id: '196e2273-9651-43a3-ba7e-7cbcd918fc40', subtotal: 10050n, currency: 'EUR', effective_unit_price: '9.408' });
   });
 

@@ -1,27 +1,29 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { sql } from 'kysely';
 import { AppError } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import { currencyExponent } from '../../core/currencies.js';
-import { formatScaled, type Scaled } from '../../core/money.js';
-import { bulkCopy, csvField, withConnection, type Connection } from '../../db/bulk.js';
+import { formatScaled } from '../../core/money.js';
+import { csvField, openCopy, withConnection, type Connection, type CopyWriter } from '../../db/bulk.js';
 import { insertAudit } from '../audit/audit.repo.js';
 import type { Actor } from '../../db/tx.js';
 import type { Deps } from '../../deps.js';
 import type { ReconFormat } from './formats/columns.js';
-import { CsvTokenizer } from './formats/csv.js';
-import { detectFormat, detectFormatAs, isDetectError } from './formats/detect.js';
-import { LineKeyCounter, normalizeRow, type CanonicalLine } from './formats/normalize.js';
+import { detectFormat, detectFormatAs, isDetectError, type DetectResult } from './formats/detect.js';
+import { RowNormalizer, type LineText, type NormalizeError } from './formats/normalize.js';
+import { openFileSource, recordsSource, type ReconSource, type SourceKind } from './formats/sources.js';
 
 /**
- * Import a reconciliation CSV: all or nothing, idempotent.
- * One transaction on one connection: the file streams through the tokenizer and the normalizer
- * into a temporary staging table (bulkCopy, in chunks), then merges into recon_lines keyed by
- * line key. Any bad row rolls everything back and the summary lists the bad rows (the first
- * 1,000): nothing is stored. The same file twice is recognised by its content hash; an
- * overlapping export adds only its new lines; a re-issued line with corrections replaces the old
- * one (counted as `replaced` and audited).
+ * Import reconciliation lines: all or nothing, idempotent.
+ *
+ * One transaction on one connection. The source (formats/sources.ts: a CSV, a Graph export, or
+ * records from the provider API) streams rows through the normalizer straight into ONE COPY into a
+ * temporary staging table, so parsing, validation and loading overlap on a server. Any bad row:
+ * the COPY is abandoned, the transaction rolled back, and the summary lists the bad rows (the first
+ * 1,000) — nothing is stored. Otherwise one INSERT … SELECT merges the staging table into
+ * recon_lines in line-key order (so the unique index is filled left to right): repeats of one key
+ * within the file get "#2", "#3"… in file order (row_number over the key), a key already stored
+ * is replaced only when something in the line changed (counted as `replaced`, audited), an
+ * identical one is a duplicate. The same content twice is recognised by its hash.
  */
 export interface ImportError {
   line: number;
@@ -29,37 +31,51 @@ export interface ImportError {
   value: string | null;
   code: string;
   message: string;
+  /** the file inside a Graph export the line is in */
+  blob?: string;
 }
 
 export interface ImportSummary {
   importId: string | null;
   format: ReconFormat | null;
+  source: SourceKind;
   rows: number;
   imported: number;
   replaced: number;
   duplicates: number;
   /** rows rejected (0 when the file was accepted; any > 0 means nothing was imported) */
   rejected: number;
-  /** the file was imported before, as this import */
+  /** the same content was imported before, as this import */
   duplicateOf: string | null;
   errors: ImportError[];
   totals: { currency: string; subtotal: string; tax: string; total: string }[];
   unmatched: { customers: number; subscriptions: number };
 }
 
-export interface ImportOptions {
-  path: string;
-  fileName?: string;
-  providerAccountId?: string | undefined;
-  format?: ReconFormat | undefined;
-  onProgress?: (p: { bytes: number; rows: number }) => void;
+export interface ImportProgress {
+  bytes: number;
+  totalBytes: number | null;
+  rows: number;
 }
 
-export const MAX_LISTED_ERRORS = 1000;
-const CHUNK_ROWS = 10_000;
+interface CommonOptions {
+  providerAccountId?: string | undefined;
+  format?: ReconFormat | undefined;
+  /** the provider invoice (provider_invoices.id) the lines were fetched for */
+  providerInvoiceId?: string | undefined;
+  onProgress?: ((p: ImportProgress) => void) | undefined;
+}
 
-const STAGE_COLUMNS = [
-  'line_key',
+export type ImportOptions = CommonOptions &
+  (
+    | { path: string; fileName?: string | undefined }
+    | { records: AsyncIterable<Record<string, unknown>> | Iterable<Record<string, unknown>>; sourceName: string }
+  );
+
+export const MAX_LISTED_ERRORS = 1000;
+
+/** recon_lines columns filled from a line, in staging order (after seq and line_key). */
+const DATA_COLUMNS = [
   'format',
   'invoice_number',
   'customer_tenant_id',
@@ -83,43 +99,14 @@ const STAGE_COLUMNS = [
   'tax',
   'total',
 ] as const;
+const STAGE_COLUMNS = ['seq', 'line_key', ...DATA_COLUMNS];
 
-const dec = (x: Scaled | null) => (x ? formatScaled(x) : null);
+const q = (v: string | null) => (v === null ? '' : csvField(v));
+const n = (v: string | null) => v ?? '';
 
-function stageRow(l: CanonicalLine, key: string): string {
-  return [
-    key,
-    l.format,
-    l.invoiceNumber,
-    l.customerTenantId,
-    l.customerName,
-    l.subscriptionId,
-    l.orderId,
-    l.productId,
-    l.skuId,
-    l.skuName ?? l.productName,
-    l.chargeType,
-    l.chargeTypeRaw,
-    l.chargeStart || null,
-    l.chargeEnd || null,
-    dec(l.quantity),
-    dec(l.billableQuantity),
-    dec(l.unitPrice),
-    dec(l.effectiveUnitPrice),
-    dec(l.pcToBcExchangeRate),
-    l.currency,
-    l.subtotal,
-    l.tax,
-    l.total,
-  ]
-    .map(csvField)
-    .join(',');
-}
-
-async function fileHash(path: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest('hex');
+/** One CSV line for the staging table. Numbers, dates and keys never need quoting. */
+function stageLine(t: LineText, seq: number): string {
+  return `${seq},${t.lineKey},${t.format},${q(t.invoiceNumber)},${q(t.customerTenantId)},${q(t.customerName)},${q(t.subscriptionId)},${q(t.orderId)},${q(t.productId)},${q(t.skuId)},${q(t.skuName ?? t.productName)},${t.chargeType},${q(t.chargeTypeRaw)},${t.chargeStart},${t.chargeEnd},${t.quantity},${t.billableQuantity},${n(t.unitPrice)},${n(t.effectiveUnitPrice)},${n(t.pcToBcExchangeRate)},${t.currency},${n(t.subtotal)},${n(t.tax)},${n(t.total)}\n`;
 }
 
 async function resolveAccount(deps: Deps, id: string | undefined): Promise<string> {
@@ -133,117 +120,155 @@ async function resolveAccount(deps: Deps, id: string | undefined): Promise<strin
   return all[0]!.id;
 }
 
-const empty = (format: ReconFormat | null): Omit<ImportSummary, 'errors' | 'rejected'> => ({
+/** Check the account before any work (the API answers 202 only for a request that can start). */
+export const checkImportAccount = resolveAccount;
+
+export function openSource(opts: ImportOptions): ReconSource {
+  return 'records' in opts ? recordsSource(opts.records, opts.sourceName) : openFileSource(opts.path, opts.fileName);
+}
+
+const emptySummary = (source: SourceKind, format: ReconFormat | null): ImportSummary => ({
   importId: null,
   format,
+  source,
   rows: 0,
   imported: 0,
   replaced: 0,
   duplicates: 0,
+  rejected: 0,
   duplicateOf: null,
+  errors: [],
   totals: [],
   unmatched: { customers: 0, subscriptions: 0 },
 });
 
-export async function importRecon(deps: Deps, actor: Actor, opts: ImportOptions): Promise<ImportSummary> {
+const STAGE_DDL = `(
+  seq integer, line_key text, format text, invoice_number text, customer_tenant_id text, customer_name text,
+  subscription_provider_id text, order_id text, product_id text, sku_id text, sku_name text,
+  charge_type text, charge_type_raw text, charge_start date, charge_end date, quantity numeric,
+  billable_quantity numeric, unit_price numeric, effective_unit_price numeric, exchange_rate numeric,
+  currency text, subtotal bigint, tax bigint, total bigint)`;
+
+let stageTables = 0;
+
+export async function importRecon(deps: Deps, actor: Actor, opts: ImportOptions, source: ReconSource = openSource(opts)): Promise<ImportSummary> {
   const accountId = await resolveAccount(deps, opts.providerAccountId);
-  const hash = await fileHash(opts.path);
-  const prior = await deps.db.selectFrom('recon_imports').selectAll().where('provider_account_id', '=', accountId).where('content_hash', '=', hash).executeTakeFirst();
-  if (prior) {
-    return { ...empty(prior.format as ReconFormat), rows: prior.rows, duplicates: prior.rows, duplicateOf: prior.id, rejected: 0, errors: [], totals: prior.totals, unmatched: prior.unmatched };
-  }
-  return withConnection(deps.store, async (conn) => {
-    await conn.client.query('BEGIN');
-    try {
-      const result = await loadAndMerge(deps, actor, conn, accountId, hash, opts);
-      await conn.client.query(result.rejected > 0 ? 'ROLLBACK' : 'COMMIT');
-      return result;
-    } catch (e) {
-      await conn.client.query('ROLLBACK').catch(() => undefined);
-      if ((e as { code?: string }).code === '23505') {
-        // the same file, imported by someone else a moment ago
-        throw new AppError('conflict', 'recon.concurrent_import');
+  const inTransaction = async <T>(fn: (conn: Connection) => Promise<T>): Promise<T> =>
+    withConnection(deps.store, async (conn) => {
+      await conn.client.query('BEGIN');
+      try {
+        // room for the merge's sort and the hash aggregates (this transaction only)
+        await conn.client.query(`SET LOCAL work_mem = '64MB'`);
+        return await fn(conn);
+      } catch (e) {
+        await conn.client.query('ROLLBACK').catch(() => undefined);
+        // the same content, imported by someone else a moment ago
+        if ((e as { code?: string }).code === '23505') throw new AppError('conflict', 'recon.concurrent_import');
+        throw e;
       }
-      throw e;
-    }
-  });
+    });
+  const finish = async (conn: Connection, result: ImportSummary) => {
+    await conn.client.query(result.importId ? 'COMMIT' : 'ROLLBACK');
+    return result;
+  };
+
+  if (deps.store.kind !== 'embedded') {
+    // a server: one connection, one transaction; the load streams while the file is parsed
+    return inTransaction(async (conn) => {
+      await conn.client.query(`CREATE TEMP TABLE recon_stage ${STAGE_DDL} ON COMMIT DROP`);
+      const staged = await stage(source, openCopy(deps.store, conn, 'recon_stage', STAGE_COLUMNS), opts);
+      return finish(conn, staged.rejected > 0 || !staged.format ? staged : await merge(deps, actor, conn, 'recon_stage', accountId, source, staged, opts));
+    });
+  }
+  // PGlite has one connection for everything. Staging goes into a temporary table of this session
+  // outside any transaction, one blob at a time, so other requests are served meanwhile; only the
+  // merge holds the connection (one transaction). The temporary table is private and dropped at
+  // the end (or with the process), so a rejected or interrupted import still stores nothing.
+  const table = `recon_stage_${++stageTables}`;
+  await deps.store.pool.query(`CREATE TEMP TABLE ${table} ${STAGE_DDL}`);
+  try {
+    const staged = await stage(source, openCopy(deps.store, null, table, STAGE_COLUMNS), opts);
+    if (staged.rejected > 0 || !staged.format) return staged;
+    return await inTransaction(async (conn) => finish(conn, await merge(deps, actor, conn, table, accountId, source, staged, opts)));
+  } finally {
+    await deps.store.pool.query(`DROP TABLE IF EXISTS ${table}`);
+  }
 }
 
-async function loadAndMerge(deps: Deps, actor: Actor, conn: Connection, accountId: string, hash: string, opts: ImportOptions): Promise<ImportSummary> {
-  await conn.client.query(
-    `CREATE TEMP TABLE recon_stage (
-       line_key text, format text, invoice_number text, customer_tenant_id text, customer_name text,
-       subscription_provider_id text, order_id text, product_id text, sku_id text, sku_name text,
-       charge_type text, charge_type_raw text, charge_start date, charge_end date, quantity numeric,
-       billable_quantity numeric, unit_price numeric, effective_unit_price numeric, exchange_rate numeric,
-       currency text, subtotal bigint, tax bigint, total bigint) ON COMMIT DROP`,
-  );
-  const errors: ImportError[] = [];
-  const badLines = new Set<number>();
+/** Source → normalizer → COPY into the staging table. Stops writing at the first bad row but reads on to list them all. */
+async function stage(source: ReconSource, copy: CopyWriter, opts: ImportOptions): Promise<ImportSummary> {
+  const summary = emptySummary(source.kind, null);
+  const errors = summary.errors;
   let errorCount = 0;
+  let lastBad = '';
   const fail = (e: ImportError) => {
     errorCount++;
-    badLines.add(e.line);
+    // a row's errors come together, and rows come in order: count each bad row once without a set
+    const key = `${e.blob ?? ''}\u0000${e.line}`;
+    if (key !== lastBad) summary.rejected++;
+    lastBad = key;
     if (errors.length < MAX_LISTED_ERRORS) errors.push(e);
   };
-  const tokenizer = new CsvTokenizer();
-  const keys = new LineKeyCounter();
-  let header: { format: ReconFormat; mapping: Record<string, number> } | null = null;
+  let normalizer: RowNormalizer | null = null;
+  let format: ReconFormat | null = null;
   let headerFailed = false;
-  let rows = 0;
-  let bytes = 0;
-  let buffer: string[] = [];
-  const flush = async () => {
-    if (buffer.length && errorCount === 0) await bulkCopy(deps.store, conn, 'recon_stage', [...STAGE_COLUMNS], buffer.join('\n') + '\n');
-    buffer = [];
-  };
-  const handle = async (events: ReturnType<CsvTokenizer['push']>) => {
-    for (const ev of events) {
-      if (ev.kind === 'error') {
-        fail({ line: ev.line, column: null, value: null, code: ev.code, message: ev.message });
-        continue;
-      }
-      if (!header) {
-        const d = opts.format ? detectFormatAs(opts.format, ev.cells) : detectFormat(ev.cells);
-        if (isDetectError(d)) {
-          headerFailed = true;
-          fail({ line: ev.line, column: d.error.missing?.join(', ') ?? null, value: null, code: d.error.code, message: d.error.message });
-          return;
-        }
-        header = { format: d.format, mapping: d.mapping };
-        continue;
-      }
-      rows++;
-      const r = normalizeRow(header.format, header.mapping, ev.cells, ev.line);
-      if (!r.ok) {
-        for (const e of r.errors) fail({ line: e.line, column: e.column, value: e.value, code: e.code, message: e.message });
-        continue;
-      }
-      buffer.push(stageRow(r.line, keys.next(r.line.lineKey)));
-      if (buffer.length >= CHUNK_ROWS) await flush();
-    }
-  };
-
-  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const rowErrors: NormalizeError[] = [];
+  let seq = 0;
+  const progress = () => opts.onProgress?.({ bytes: source.bytesRead, totalBytes: source.totalBytes, rows: summary.rows });
   try {
-    for await (const chunk of createReadStream(opts.path)) {
-      bytes += (chunk as Buffer).length;
-      await handle(tokenizer.push(decoder.decode(chunk as Buffer, { stream: true })));
-      opts.onProgress?.({ bytes, rows });
+    for await (const batch of source.batches()) {
+      for (const ev of batch) {
+        const blob = ev.blob === undefined ? {} : { blob: ev.blob };
+        if (ev.kind === 'error') {
+          fail({ line: ev.line, column: ev.column, value: ev.value, code: ev.code, message: ev.message, ...blob });
+        } else if (ev.kind === 'columns') {
+          if (headerFailed) continue;
+          const d: DetectResult = format ? detectFormatAs(format, ev.names) : opts.format ? detectFormatAs(opts.format, ev.names) : detectFormat(ev.names);
+          if (isDetectError(d)) {
+            headerFailed = true;
+            fail({ line: ev.line, column: d.error.missing?.join(', ') ?? null, value: null, code: d.error.code, message: d.error.message, ...blob });
+            continue;
+          }
+          format = d.format;
+          normalizer = new RowNormalizer(d.format, d.mapping);
+        } else {
+          summary.rows++;
+          if (!normalizer) continue;
+          rowErrors.length = 0;
+          const t = normalizer.run(ev.cells, ev.line, rowErrors);
+          if (!t) {
+            for (const e of rowErrors) fail({ ...e, ...blob });
+          } else if (errorCount === 0) {
+            const wait = copy.write(stageLine(t, ++seq));
+            if (wait) await wait;
+          }
+        }
+      }
+      progress();
       if (headerFailed) break;
     }
-    if (!headerFailed) await handle(tokenizer.push(decoder.decode()).concat(tokenizer.end()));
   } catch (e) {
-    if (e instanceof TypeError && /decode|encoded|utf-8/i.test(e.message)) {
-      fail({ line: rows + 1, column: null, value: null, code: 'recon.not_utf8', message: 'the file is not UTF-8 text' });
-    } else throw e;
+    await copy.abort();
+    throw e;
   }
-  if (!header && !headerFailed && errorCount === 0) fail({ line: 1, column: null, value: null, code: 'recon.empty', message: 'the file has no header line' });
+  summary.format = format;
+  if (!format && errorCount === 0) fail({ line: 1, column: null, value: null, code: 'recon.empty', message: 'the file has no header line' });
   if (errorCount > 0) {
-    return { ...empty(header ? (header as { format: ReconFormat }).format : null), rows, rejected: badLines.size, errors };
+    await copy.abort();
+    return summary;
   }
-  await flush();
-  const format = (header as unknown as { format: ReconFormat }).format;
+  await copy.end();
+  progress();
+  return summary;
+}
+
+async function merge(deps: Deps, actor: Actor, conn: Connection, table: string, accountId: string, source: ReconSource, staged: ImportSummary, opts: ImportOptions): Promise<ImportSummary> {
+  const hash = source.contentHash();
+  const format = staged.format!;
+  const prior = await conn.db.selectFrom('recon_imports').selectAll().where('provider_account_id', '=', accountId).where('content_hash', '=', hash).executeTakeFirst();
+  if (prior) {
+    return { ...staged, format: prior.format as ReconFormat, duplicates: prior.rows, duplicateOf: prior.id, totals: prior.totals, unmatched: prior.unmatched };
+  }
   const importId = newId('rim');
   const now = deps.clock.now();
   await conn.db
@@ -251,10 +276,12 @@ async function loadAndMerge(deps: Deps, actor: Actor, conn: Connection, accountI
     .values({
       id: importId,
       provider_account_id: accountId,
-      file_name: opts.fileName ?? opts.path.split('/').pop() ?? 'file.csv',
+      file_name: source.name,
       content_hash: hash,
       format,
-      rows,
+      source: source.kind,
+      provider_invoice_id: opts.providerInvoiceId ?? null,
+      rows: staged.rows,
       imported: 0,
       replaced: 0,
       duplicates: 0,
@@ -264,39 +291,38 @@ async function loadAndMerge(deps: Deps, actor: Actor, conn: Connection, accountI
       imported_at: now,
     })
     .execute();
-  const cols = STAGE_COLUMNS.join(', ');
-  const changed = STAGE_COLUMNS.filter((c) => c !== 'line_key');
-  const merged = await sql<{ inserted: boolean }>`
-    INSERT INTO recon_lines (provider_account_id, import_id, ${sql.raw(cols)})
-    SELECT ${accountId}, ${importId}, ${sql.raw(cols)} FROM recon_stage
-    ON CONFLICT (provider_account_id, line_key) DO UPDATE SET
-      ${sql.raw(changed.map((c) => `${c} = EXCLUDED.${c}`).join(', '))}, import_id = EXCLUDED.import_id
-    WHERE (${sql.raw(changed.map((c) => `recon_lines.${c}`).join(', '))}) IS DISTINCT FROM (${sql.raw(changed.map((c) => `EXCLUDED.${c}`).join(', '))})
-    RETURNING (xmax = 0) AS inserted`.execute(conn.db);
-  const imported = merged.rows.filter((r) => r.inserted).length;
-  const replaced = merged.rows.length - imported;
+  const cols = DATA_COLUMNS.join(', ');
+  const merged = await sql<{ imported: number; changed: number }>`
+    WITH m AS (
+      INSERT INTO recon_lines (provider_account_id, import_id, line_key, ${sql.raw(cols)})
+      SELECT ${accountId}, ${importId}, CASE WHEN n = 1 THEN line_key ELSE line_key || '#' || n END, ${sql.raw(cols)}
+      FROM (SELECT s.*, row_number() OVER (PARTITION BY line_key ORDER BY seq) AS n FROM ${sql.table(table)} s) s
+      ON CONFLICT (provider_account_id, line_key) DO UPDATE SET
+        ${sql.raw(DATA_COLUMNS.map((c) => `${c} = EXCLUDED.${c}`).join(', '))}, import_id = EXCLUDED.import_id
+      WHERE (${sql.raw(DATA_COLUMNS.map((c) => `recon_lines.${c}`).join(', '))}) IS DISTINCT FROM (${sql.raw(DATA_COLUMNS.map((c) => `EXCLUDED.${c}`).join(', '))})
+      RETURNING (xmax = 0) AS inserted)
+    SELECT (count(*) FILTER (WHERE inserted))::int AS imported, count(*)::int AS changed FROM m`.execute(conn.db);
+  const { imported, changed } = merged.rows[0]!;
+  const replaced = changed - imported;
   const totals = (
     await sql<{ currency: string; subtotal: string | null; tax: string | null; total: string | null }>`
       SELECT currency, sum(subtotal)::text AS subtotal, sum(tax)::text AS tax, sum(total)::text AS total
-      FROM recon_stage GROUP BY currency ORDER BY currency`.execute(conn.db)
+      FROM ${sql.table(table)} GROUP BY currency ORDER BY currency`.execute(conn.db)
   ).rows.map((t) => {
     const exp = currencyExponent(t.currency);
     const f = (v: string | null) => formatScaled({ value: BigInt(v ?? '0'), scale: exp });
     return { currency: t.currency, subtotal: f(t.subtotal), tax: f(t.tax), total: f(t.total) };
   });
-  const unmatchedRow = (
+  const unmatched = (
     await sql<{ customers: number; subscriptions: number }>`
       SELECT
-        (SELECT count(DISTINCT s.customer_tenant_id)::int FROM recon_stage s
-          WHERE s.customer_tenant_id IS NOT NULL AND NOT EXISTS (
-            SELECT 1 FROM customers c WHERE c.provider_account_id = ${accountId} AND lower(c.tenant_id) = s.customer_tenant_id)) AS customers,
-        (SELECT count(DISTINCT s.subscription_provider_id)::int FROM recon_stage s
-          WHERE s.subscription_provider_id IS NOT NULL AND NOT EXISTS (
-            SELECT 1 FROM subscriptions x JOIN customers c ON c.id = x.customer_id
-            WHERE c.provider_account_id = ${accountId} AND lower(x.provider_subscription_id) = lower(s.subscription_provider_id))) AS subscriptions`.execute(conn.db)
+        (SELECT count(*)::int FROM (SELECT DISTINCT customer_tenant_id AS id FROM ${sql.table(table)} WHERE customer_tenant_id IS NOT NULL) s
+          WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.provider_account_id = ${accountId} AND lower(c.tenant_id) = s.id)) AS customers,
+        (SELECT count(*)::int FROM (SELECT DISTINCT lower(subscription_provider_id) AS id FROM ${sql.table(table)} WHERE subscription_provider_id IS NOT NULL) s
+          WHERE NOT EXISTS (SELECT 1 FROM subscriptions x JOIN customers c ON c.id = x.customer_id
+            WHERE c.provider_account_id = ${accountId} AND lower(x.provider_subscription_id) = s.id)) AS subscriptions`.execute(conn.db)
   ).rows[0]!;
-  const unmatched = { customers: unmatchedRow.customers, subscriptions: unmatchedRow.subscriptions };
-  const duplicates = rows - imported - replaced;
+  const duplicates = staged.rows - changed;
   await conn.db
     .updateTable('recon_imports')
     .set({ imported, replaced, duplicates, totals: JSON.stringify(totals), unmatched: JSON.stringify(unmatched) })
@@ -306,7 +332,7 @@ async function loadAndMerge(deps: Deps, actor: Actor, conn: Connection, accountI
     action: 'recon.import',
     entityType: 'recon_import',
     entityId: importId,
-    after: { format, rows, imported, replaced, duplicates, totals, fileName: opts.fileName ?? null },
+    after: { format, source: source.kind, rows: staged.rows, imported, replaced, duplicates, totals, fileName: source.name, providerInvoiceId: opts.providerInvoiceId ?? null },
   });
-  return { importId, format, rows, imported, replaced, duplicates, duplicateOf: null, rejected: 0, errors: [], totals, unmatched };
+  return { ...staged, importId, imported, replaced, duplicates, duplicateOf: null, totals, unmatched: { customers: unmatched.customers, subscriptions: unmatched.subscriptions } };
 }

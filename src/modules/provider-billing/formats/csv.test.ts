@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { CsvTokenizer, detectDelimiter, parseCsv, writeCsvRow, type CsvDelimiter, type CsvEvent } from './csv.js';
+import { CsvTokenizer, detectDelimiter, MAX_ROW_CHARS, parseCsv, writeCsvRow, type CsvDelimiter, type CsvEvent } from './csv.js';
 
 const rows = (events: CsvEvent[]) => events.filter((e) => e.kind === 'row').map((e) => (e.kind === 'row' ? e.cells : []));
 const errors = (events: CsvEvent[]) => events.filter((e) => e.kind === 'error');
@@ -139,5 +139,27 @@ describe('CSV tokenizer', () => {
         expect(ev.map((e) => e.line)).toEqual(expected);
       }),
     );
+  });
+
+  it('the split fast path and the character walk give the same events on any text, however chunked', () => {
+    const garbage = fc.string({ unit: fc.constantFrom('a', '1', ' ', '"', ',', ';', '\t', '\r', '\n', "'", '\uFEFF', 'é'), maxLength: 200 });
+    fc.assert(
+      fc.property(garbage, fc.array(fc.nat(220), { maxLength: 8 }), fc.boolean(), (text, cuts, strip) => {
+        const walk = new CsvTokenizer({ stripApostrophe: strip, fastPath: false });
+        const expected = [...walk.push(text), ...walk.end()];
+        expect(chunked(text, cuts, { stripApostrophe: strip })).toEqual(expected);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('stops at a row longer than MAX_ROW_CHARS instead of growing it without bound', () => {
+    const t = new CsvTokenizer({ delimiter: ',' });
+    const ev = [...t.push('a,b\n1,2\n'), ...t.push('x'.repeat(MAX_ROW_CHARS / 2)), ...t.push('"' + 'y'.repeat(MAX_ROW_CHARS)), ...t.push('\n3,4\n'), ...t.end()];
+    expect(rows(ev)).toEqual([
+      ['a', 'b'],
+      ['1', '2'],
+    ]);
+    expect(errors(ev)).toEqual([expect.objectContaining({ code: 'recon.row_too_long', line: 3 })]);
   });
 });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { currencyExponent, isCurrency } from '../../../core/currencies.js';
-import { pow10, type Scaled } from '../../../core/money.js';
+import { formatScaled, pow10, type Scaled } from '../../../core/money.js';
 import type { ReconFormat } from './columns.js';
 
 /**
@@ -299,7 +299,7 @@ export function normalizeTenantId(raw: string): string | null {
  * "How are licenses (seats) added or removed?"). Amounts and quantities are NOT part of the key:
  * a re-issued file that corrects a line keeps its key and replaces it. The importer replaces the
  * whole scope: keys present are upserted, keys no longer present are removed. Genuinely
- * identical rows get an occurrence suffix through `LineKeyCounter`.
+ * identical rows get an occurrence suffix ("#2", "#3"…, in file order) from the importer.
  */
 export const LINE_KEY_COLUMNS: Readonly<Record<ReconFormat, readonly string[]>> = {
   nce_invoice: [
@@ -363,28 +363,49 @@ export const LINE_KEY_COLUMNS: Readonly<Record<ReconFormat, readonly string[]>> 
 
 const DATE_COLUMNS = new Set(['ChargeStartDate', 'ChargeEndDate', 'UsageDate']);
 
-export function computeLineKey(format: ReconFormat, value: (column: string) => string, direction: '+' | '-' | '0'): string {
-  const parts: string[] = [format];
-  for (const col of LINE_KEY_COLUMNS[format]) {
-    const raw = value(col).trim();
-    if (col === 'ChargeType') parts.push(chargeKey(raw));
-    else if (DATE_COLUMNS.has(col)) parts.push(parseReconDate(raw) ?? raw.toLowerCase());
-    else if (col === 'SubscriptionId' || col === 'CustomerId') parts.push((normalizeTenantId(raw) ?? '').toLowerCase());
-    else parts.push(raw.toLowerCase());
-  }
-  parts.push(direction);
-  return `${format}:${createHash('sha256').update(JSON.stringify(parts)).digest('hex')}`;
+/**
+ * `format:` + the first 22 base64url characters (132 bits) of SHA-256 over the JSON array of the
+ * normalized key parts and the direction. Short keys keep the unique index small; 132 bits make a
+ * collision between two different lines of one account practically impossible. Repeats of one key
+ * within a file get "#2", "#3"… in file order, assigned by the importer in SQL.
+ */
+export function lineKeyOf(format: ReconFormat, parts: readonly string[]): string {
+  return `${format}:${createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 22)}`;
 }
 
-/** Gives the 2nd, 3rd… occurrence of a key in one file a "#2", "#3"… suffix, in file order. */
-export class LineKeyCounter {
-  private readonly seen = new Map<string, number>();
-  next(key: string): string {
-    const n = (this.seen.get(key) ?? 0) + 1;
-    this.seen.set(key, n);
-    return n === 1 ? key : `${key}#${n}`;
+export function computeLineKey(format: ReconFormat, value: (column: string) => string, direction: '+' | '-' | '0'): string {
+  const parts: string[] = [format];
+  for (const col of LINE_KEY_COLUMNS[format]) parts.push(keyPart(col, value(col).trim()));
+  parts.push(direction);
+  return lineKeyOf(format, parts);
+}
+
+function keyPart(col: string, raw: string): string {
+  if (col === 'ChargeType') return chargeKey(raw);
+  if (DATE_COLUMNS.has(col)) return cachedDate(raw) ?? raw.toLowerCase();
+  if (col === 'SubscriptionId' || col === 'CustomerId') return (normalizeTenantId(raw) ?? '').toLowerCase();
+  return raw.toLowerCase();
+}
+
+// Values repeat heavily within a file (dates, currencies, charge types, customers): parse each
+// distinct text once. Bounded, so a file of distinct values cannot grow them.
+class SmallCache<V> {
+  private readonly map = new Map<string, V>();
+  constructor(private readonly compute: (text: string) => V) {}
+  get(text: string): V {
+    let v = this.map.get(text);
+    if (v === undefined && !this.map.has(text)) {
+      if (this.map.size >= 4096) this.map.clear();
+      v = this.compute(text);
+      this.map.set(text, v);
+    }
+    return v as V;
   }
 }
+const dateCache = new SmallCache(parseReconDate);
+const chargeCache = new SmallCache(normalizeChargeType);
+const currencyCache = new SmallCache((v: string) => (isCurrency(v.toUpperCase()) ? v.toUpperCase() : null));
+const cachedDate = (t: string) => dateCache.get(t);
 
 // ---------------------------------------------------------------------------------------------
 // Per-format field sources
@@ -471,147 +492,251 @@ const SOURCES: Record<ReconFormat, Sources> = {
 const PEC_TEXT = /(\d+(?:\.\d+)?)\s*%\s*partner earned credit/i;
 
 // ---------------------------------------------------------------------------------------------
+// Row normalization
 
-export function normalizeRow(
-  format: ReconFormat,
-  mapping: Readonly<Record<string, number>>,
-  cells: readonly string[],
-  line: number,
-): NormalizeResult {
-  const errors: NormalizeError[] = [];
-  const src = SOURCES[format];
-  const value = (column: string): string => {
-    const i = mapping[column];
-    return i === undefined ? '' : (cells[i] ?? '').trim();
-  };
-  const text = (column: string | null): string | null => {
-    if (column === null) return null;
-    const v = value(column);
+/**
+ * A validated row as exact text, ready for COPY: decimals as written (a plain "-12.3400" is kept,
+ * other spellings such as "1.5E-05" are rewritten exactly), money as integer minor units. The
+ * importer stages these strings without building numbers; `normalizeRow` turns them into a
+ * CanonicalLine.
+ */
+export interface LineText {
+  format: ReconFormat;
+  line: number;
+  lineKey: string;
+  invoiceNumber: string | null;
+  customerTenantId: string | null;
+  customerName: string | null;
+  customerDomain: string | null;
+  subscriptionId: string | null;
+  orderId: string | null;
+  productId: string | null;
+  skuId: string | null;
+  availabilityId: string | null;
+  skuName: string | null;
+  productName: string | null;
+  chargeType: ChargeType;
+  chargeTypeRaw: string;
+  chargeStart: string;
+  chargeEnd: string;
+  usageDate: string | null;
+  quantity: string;
+  billableQuantity: string;
+  unitPrice: string | null;
+  effectiveUnitPrice: string | null;
+  pcToBcExchangeRate: string | null;
+  currency: string;
+  pricingCurrency: string | null;
+  /** integer minor units of `currency` */
+  subtotal: string | null;
+  tax: string | null;
+  total: string | null;
+  amount: string | null;
+  totalOtherDiscount: string | null;
+  preTaxExact: string | null;
+  partnerEarnedCreditPercentage: string | null;
+  mpnId: string | null;
+  resellerMpnId: string | null;
+  isUsage: boolean;
+}
+
+const PLAIN_DECIMAL = /^[+-]?\d+(?:\.\d+)?$/;
+const PLAIN_MONEY = /^([+-]?)(\d*)(?:\.(\d*))?$/;
+
+/** Exact decimal text for `text`, or null when it is not a decimal. */
+function decimalText(text: string): string | null {
+  if (PLAIN_DECIMAL.test(text)) return text;
+  const x = parseDecimalText(text);
+  return x ? formatScaled(x) : null;
+}
+
+/** Minor units as integer text; undefined: not a decimal; null: non-zero digits beyond the exponent. */
+function minorText(text: string, exponent: number): string | null | undefined {
+  const m = PLAIN_MONEY.exec(text);
+  if (m && (m[2]!.length > 0 || (m[3]?.length ?? 0) > 0)) {
+    const frac = m[3] ?? '';
+    if (frac.length > exponent && !/^0*$/.test(frac.slice(exponent))) return null;
+    const digits = (m[2]! + frac.slice(0, exponent).padEnd(exponent, '0')).replace(/^0+/, '');
+    return digits === '' ? '0' : m[1] === '-' ? '-' + digits : digits;
+  }
+  const x = parseDecimalText(text);
+  if (!x) return undefined;
+  const v = toMinorUnits(x, exponent);
+  return v === null ? null : String(v);
+}
+
+const signOf = (minor: string): '+' | '-' | '0' => (minor === '0' ? '0' : minor.charCodeAt(0) === 45 ? '-' : '+');
+
+/**
+ * Normalizes the rows of one file (one format and header mapping). Column positions are looked up
+ * once; repeated values (dates, currencies, charge types, tenant ids) are parsed once per file.
+ * `run` returns the row as LineText, or null after pushing its errors.
+ */
+export class RowNormalizer {
+  private readonly src: Sources;
+  private readonly at: (column: string) => number;
+  private readonly keyCols: { col: string; index: number }[];
+  private readonly isNce: boolean;
+  // per-row state (one row at a time)
+  private cells: readonly string[] = [];
+  private line = 0;
+  private errors: NormalizeError[] = [];
+
+  constructor(
+    readonly format: ReconFormat,
+    mapping: Readonly<Record<string, number>>,
+  ) {
+    this.src = SOURCES[format];
+    this.at = (column) => mapping[column] ?? -1;
+    this.keyCols = LINE_KEY_COLUMNS[format].map((col) => ({ col, index: mapping[col] ?? -1 }));
+    this.isNce = format === 'nce_invoice' || format === 'nce_daily_usage';
+  }
+
+  private value(column: string | null): string {
+    if (column === null) return '';
+    const i = this.at(column);
+    return i < 0 ? '' : (this.cells[i] ?? '').trim();
+  }
+
+  private text(column: string | null): string | null {
+    const v = this.value(column);
     return v === '' ? null : v;
-  };
-  const fail = (column: string, v: string, code: NormalizeErrorCode, message: string) => {
-    errors.push({ line, column, value: v, code, message });
-  };
-  const missing = (column: string) => fail(column, '', 'recon.missing_value', `Line ${line}: ${column} is empty.`);
+  }
 
-  const decimal = (column: string | null, required: boolean): Scaled | null => {
+  private fail(column: string, v: string, code: NormalizeErrorCode, message: string): void {
+    this.errors.push({ line: this.line, column, value: v, code, message });
+  }
+
+  private missing(column: string): void {
+    this.fail(column, '', 'recon.missing_value', `Line ${this.line}: ${column} is empty.`);
+  }
+
+  private decimal(column: string | null, required: boolean): string | null {
     if (column === null) return null;
-    const v = value(column);
+    const v = this.value(column);
     if (v === '') {
-      if (required) missing(column);
+      if (required) this.missing(column);
       return null;
     }
-    const x = parseDecimalText(v);
-    if (!x) fail(column, v, 'recon.bad_decimal', `Line ${line}: ${column} "${v}" is not a decimal number.`);
+    const x = decimalText(v);
+    if (x === null) this.fail(column, v, 'recon.bad_decimal', `Line ${this.line}: ${column} "${v}" is not a decimal number.`);
     return x;
-  };
-  const date = (column: string, required: boolean): string | null => {
-    const v = value(column);
+  }
+
+  private date(column: string, required: boolean): string | null {
+    const v = this.value(column);
     if (v === '') {
-      if (required) missing(column);
+      if (required) this.missing(column);
       return null;
     }
-    const d = parseReconDate(v);
-    if (!d) fail(column, v, 'recon.bad_date', `Line ${line}: ${column} "${v}" is not a date.`);
+    const d = cachedDate(v);
+    if (!d) this.fail(column, v, 'recon.bad_date', `Line ${this.line}: ${column} "${v}" is not a date.`);
     return d;
-  };
-  const currencyOf = (column: string, required: boolean): string | null => {
-    const v = value(column).toUpperCase();
+  }
+
+  private currencyOf(column: string, required: boolean): string | null {
+    const v = this.value(column);
     if (v === '') {
-      if (required) missing(column);
+      if (required) this.missing(column);
       return null;
     }
-    if (!isCurrency(v)) {
-      fail(column, value(column), 'recon.unknown_currency', `Line ${line}: ${column} "${value(column)}" is not an ISO 4217 currency code.`);
+    const c = currencyCache.get(v);
+    if (c === null) this.fail(column, v, 'recon.unknown_currency', `Line ${this.line}: ${column} "${v}" is not an ISO 4217 currency code.`);
+    return c;
+  }
+
+  private minor(column: string | null, required: boolean, currency: string | null, exponent: number | null): string | null {
+    if (column === null) return null;
+    const v = this.value(column);
+    if (v === '') {
+      if (required) this.missing(column);
       return null;
     }
-    return v;
-  };
+    if (exponent === null) {
+      // the currency is bad or missing (already reported): still check the number itself
+      if (decimalText(v) === null) this.fail(column, v, 'recon.bad_decimal', `Line ${this.line}: ${column} "${v}" is not a decimal number.`);
+      return null;
+    }
+    const m = minorText(v, exponent);
+    if (m === undefined) this.fail(column, v, 'recon.bad_decimal', `Line ${this.line}: ${column} "${v}" is not a decimal number.`);
+    else if (m === null) this.fail(column, v, 'recon.too_many_decimals', `Line ${this.line}: ${column} "${v}" has more than ${exponent} decimals for ${currency}.`);
+    return m ?? null;
+  }
 
-  // Charge type
-  const chargeTypeRaw = value('ChargeType');
-  if (chargeTypeRaw === '') missing('ChargeType');
-  const chargeType = normalizeChargeType(chargeTypeRaw);
-
-  // Dates
-  const chargeStart = date('ChargeStartDate', true);
-  const chargeEnd = date('ChargeEndDate', true);
-  const usageDate = date('UsageDate', format === 'nce_daily_usage');
-
-  // Quantities
-  const quantity = decimal(src.quantity, true);
-  const billableQuantity = src.billableQuantity === src.quantity ? quantity : decimal(src.billableQuantity, true);
-  if (!NEGATIVE_QUANTITY_ALLOWED.has(chargeType)) {
-    for (const [col, q] of [
-      [src.quantity, quantity],
-      ...(src.billableQuantity === src.quantity ? [] : [[src.billableQuantity, billableQuantity] as const]),
-    ] as const) {
-      if (q && q.value < 0n) {
-        fail(col, value(col), 'recon.negative_quantity', `Line ${line}: ${col} is negative, which charge type "${chargeTypeRaw}" does not allow.`);
-      }
+  private negative(column: string, q: string | null, chargeTypeRaw: string): void {
+    if (q !== null && q.charCodeAt(0) === 45 && /[1-9]/.test(q.replace(/[eE].*$/, ''))) {
+      this.fail(column, this.value(column), 'recon.negative_quantity', `Line ${this.line}: ${column} is negative, which charge type "${chargeTypeRaw}" does not allow.`);
     }
   }
 
-  // Prices and rates
-  const isNce = format === 'nce_invoice' || format === 'nce_daily_usage';
-  const unitPrice = decimal(src.unitPrice, format !== 'legacy_usage');
-  const effectiveUnitPrice = decimal(src.effectiveUnitPrice, isNce);
-  const pcToBcExchangeRate = isNce ? decimal('PCToBCExchangeRate', true) : null;
+  run(cells: readonly string[], line: number, errors: NormalizeError[]): LineText | null {
+    this.cells = cells;
+    this.line = line;
+    this.errors = errors;
+    const before = errors.length;
+    const { format, src, isNce } = this;
 
-  // Currencies
-  const currency = currencyOf(src.currency, true);
-  const pricingCurrency = isNce ? currencyOf('PricingCurrency', false) : null;
+    const chargeTypeRaw = this.value('ChargeType');
+    if (chargeTypeRaw === '') this.missing('ChargeType');
+    const chargeType = chargeCache.get(chargeTypeRaw);
 
-  // Money in minor units
-  const exponent = currency ? currencyExponent(currency) : null;
-  const minor = (column: string | null, required: boolean): bigint | null => {
-    const x = decimal(column, required);
-    if (!x || exponent === null || column === null) return null;
-    const m = toMinorUnits(x, exponent);
-    if (m === null) {
-      fail(column, value(column), 'recon.too_many_decimals', `Line ${line}: ${column} "${value(column)}" has more than ${exponent} decimals for ${currency}.`);
+    const chargeStart = this.date('ChargeStartDate', true);
+    const chargeEnd = this.date('ChargeEndDate', true);
+    const usageDate = this.date('UsageDate', format === 'nce_daily_usage');
+
+    const sameQuantity = src.billableQuantity === src.quantity;
+    const quantity = this.decimal(src.quantity, true);
+    const billableQuantity = sameQuantity ? quantity : this.decimal(src.billableQuantity, true);
+    if (!NEGATIVE_QUANTITY_ALLOWED.has(chargeType)) {
+      this.negative(src.quantity, quantity, chargeTypeRaw);
+      if (!sameQuantity) this.negative(src.billableQuantity, billableQuantity, chargeTypeRaw);
     }
-    return m;
-  };
-  const subtotal = minor(src.subtotal, true);
-  const tax = minor(src.tax, false); // blank tax is null, not an error
-  const total = minor(src.total, true);
-  const amount = format === 'legacy_license' ? minor('Amount', true) : null;
-  const totalOtherDiscount = format === 'legacy_license' ? minor('TotalOtherDiscount', false) : null;
-  const preTaxExact = format === 'nce_daily_usage' ? decimal('BillingPreTaxTotal', true) : null;
 
-  // Partner earned credit
-  let partnerEarnedCreditPercentage = decimal(isNce ? 'PartnerEarnedCreditPercentage' : null, false);
-  if (!partnerEarnedCreditPercentage && format === 'nce_invoice') {
-    const m = PEC_TEXT.exec(value('PriceAdjustmentDescription'));
-    if (m) partnerEarnedCreditPercentage = parseDecimalText(m[1]!);
-  }
+    const unitPrice = this.decimal(src.unitPrice, format !== 'legacy_usage');
+    const effectiveUnitPrice = this.decimal(src.effectiveUnitPrice, isNce);
+    const pcToBcExchangeRate = isNce ? this.decimal('PCToBCExchangeRate', true) : null;
 
-  if (errors.length > 0 || !currency || !chargeStart || !chargeEnd || !quantity || !billableQuantity) {
-    return { ok: false, errors };
-  }
+    const currency = this.currencyOf(src.currency, true);
+    const pricingCurrency = isNce ? this.currencyOf('PricingCurrency', false) : null;
 
-  const signed = subtotal ?? amount ?? preTaxExact?.value ?? total ?? 0n;
-  const direction = signed > 0n ? '+' : signed < 0n ? '-' : '0';
-  const meter = value('MeterDescription');
+    const exponent = currency ? currencyExponent(currency) : null;
+    const subtotal = this.minor(src.subtotal, true, currency, exponent);
+    const tax = this.minor(src.tax, false, currency, exponent); // blank tax is null, not an error
+    const total = this.minor(src.total, true, currency, exponent);
+    const amount = format === 'legacy_license' ? this.minor('Amount', true, currency, exponent) : null;
+    const totalOtherDiscount = format === 'legacy_license' ? this.minor('TotalOtherDiscount', false, currency, exponent) : null;
+    const preTaxExact = format === 'nce_daily_usage' ? this.decimal('BillingPreTaxTotal', true) : null;
 
-  return {
-    ok: true,
-    line: {
+    let partnerEarnedCreditPercentage = this.decimal(isNce ? 'PartnerEarnedCreditPercentage' : null, false);
+    if (!partnerEarnedCreditPercentage && format === 'nce_invoice') {
+      const m = PEC_TEXT.exec(this.value('PriceAdjustmentDescription'));
+      if (m) partnerEarnedCreditPercentage = m[1]!;
+    }
+
+    if (errors.length > before || !currency || !chargeStart || !chargeEnd || quantity === null || billableQuantity === null) return null;
+
+    const signedMinor = subtotal ?? amount;
+    const direction = signedMinor !== null ? signOf(signedMinor) : preTaxExact !== null ? decimalSign(preTaxExact) : total !== null ? signOf(total) : '0';
+    const parts: string[] = [format];
+    for (const k of this.keyCols) parts.push(keyPart(k.col, k.index < 0 ? '' : (cells[k.index] ?? '').trim()));
+    parts.push(direction);
+    const meter = this.value('MeterDescription');
+
+    return {
       format,
       line,
-      lineKey: computeLineKey(format, value, direction),
-      invoiceNumber: text('InvoiceNumber'),
-      customerTenantId: normalizeTenantId(value('CustomerId')),
-      customerName: text(src.customerName),
-      customerDomain: text(src.customerDomain),
-      subscriptionId: text(format === 'legacy_license' ? 'SyndicationPartnerSubscriptionNumber' : 'SubscriptionId') ?? text('SubscriptionId'),
-      orderId: text('OrderId'),
-      productId: text(src.productId),
-      skuId: text('SkuId'),
-      availabilityId: text('AvailabilityId'),
-      skuName: text(src.skuName),
-      productName: text(src.productName),
+      lineKey: lineKeyOf(format, parts),
+      invoiceNumber: this.text('InvoiceNumber'),
+      customerTenantId: normalizeTenantId(this.value('CustomerId')),
+      customerName: this.text(src.customerName),
+      customerDomain: this.text(src.customerDomain),
+      subscriptionId: this.text(format === 'legacy_license' ? 'SyndicationPartnerSubscriptionNumber' : 'SubscriptionId') ?? this.text('SubscriptionId'),
+      orderId: this.text('OrderId'),
+      productId: this.text(src.productId),
+      skuId: this.text('SkuId'),
+      availabilityId: this.text('AvailabilityId'),
+      skuName: this.text(src.skuName),
+      productName: this.text(src.productName),
       chargeType,
       chargeTypeRaw,
       chargeStart,
@@ -631,12 +756,47 @@ export function normalizeRow(
       totalOtherDiscount,
       preTaxExact,
       partnerEarnedCreditPercentage,
-      mpnId: text('MPNID'),
-      resellerMpnId: text('ResellerMPNID'),
-      isUsage:
-        format === 'nce_daily_usage' ||
-        format === 'legacy_usage' ||
-        (format === 'nce_invoice' && (meter !== '' || chargeType === 'usage')),
+      mpnId: this.text('MPNID'),
+      resellerMpnId: this.text('ResellerMPNID'),
+      isUsage: format === 'nce_daily_usage' || format === 'legacy_usage' || (format === 'nce_invoice' && (meter !== '' || chargeType === 'usage')),
+    };
+  }
+}
+
+function decimalSign(text: string): '+' | '-' | '0' {
+  const x = parseDecimalText(text)!;
+  return x.value > 0n ? '+' : x.value < 0n ? '-' : '0';
+}
+
+const scaled = (t: string | null): Scaled | null => (t === null ? null : parseDecimalText(t));
+const big = (t: string | null): bigint | null => (t === null ? null : BigInt(t));
+
+/** Normalize one data row into a CanonicalLine (exact numbers). Pure. */
+export function normalizeRow(
+  format: ReconFormat,
+  mapping: Readonly<Record<string, number>>,
+  cells: readonly string[],
+  line: number,
+): NormalizeResult {
+  const errors: NormalizeError[] = [];
+  const t = new RowNormalizer(format, mapping).run(cells, line, errors);
+  if (!t) return { ok: false, errors };
+  return {
+    ok: true,
+    line: {
+      ...t,
+      quantity: scaled(t.quantity)!,
+      billableQuantity: scaled(t.billableQuantity)!,
+      unitPrice: scaled(t.unitPrice),
+      effectiveUnitPrice: scaled(t.effectiveUnitPrice),
+      pcToBcExchangeRate: scaled(t.pcToBcExchangeRate),
+      subtotal: big(t.subtotal),
+      tax: big(t.tax),
+      total: big(t.total),
+      amount: big(t.amount),
+      totalOtherDiscount: big(t.totalOtherDiscount),
+      preTaxExact: scaled(t.preTaxExact),
+      partnerEarnedCreditPercentage: scaled(t.partnerEarnedCreditPercentage),
     },
   };
 }
