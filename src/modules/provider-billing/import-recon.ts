@@ -252,6 +252,7 @@ async function stage(source: ReconSource, copy: CopyWriter, opts: ImportOptions)
     throw e;
   }
   summary.format = format;
+  summary.source = source.kind; // known for certain once read (a gzip says what it holds when opened)
   if (!format && errorCount === 0) fail({ line: 1, column: null, value: null, code: 'recon.empty', message: 'the file has no header line' });
   if (errorCount > 0) {
     await copy.abort();

@@ -223,3 +223,35 @@ describe('lineKey', () => {
     expect(key({ ...NCE_ROW, ReferenceId: 'other' })).not.toBe(base);
   });
 });
+
+describe('money on the exact-text path', () => {
+  it('gives the same minor units (or the same error) as parsing to a scaled decimal', () => {
+    const decimalText = fc.tuple(fc.constantFrom('', '-', '+'), fc.stringMatching(/^\d{0,6}$/), fc.option(fc.stringMatching(/^\d{0,5}$/)), fc.option(fc.integer({ min: -4, max: 4 })));
+    fc.assert(
+      fc.property(decimalText, fc.constantFrom('EUR', 'JPY', 'KWD'), ([sign, int, frac, exp], currency) => {
+        const text = `${sign}${int}${frac === null ? '' : `.${frac}`}${exp === null ? '' : `e${exp}`}`;
+        const r = run('nce_invoice', { ...NCE_ROW, Currency: currency, PricingCurrency: currency, Subtotal: text, Total: '112' });
+        if (text.trim() === '') return; // an empty value is missing, not malformed
+        const x = parseDecimalText(text);
+        const exponent = currency === 'JPY' ? 0 : currency === 'KWD' ? 3 : 2;
+        if (!x) expect(r.ok ? null : r.errors.map((e) => e.code)).toEqual(['recon.bad_decimal']);
+        else {
+          const minor = x.scale <= exponent ? x.value * 10n ** BigInt(exponent - x.scale) : x.value % 10n ** BigInt(x.scale - exponent) === 0n ? x.value / 10n ** BigInt(x.scale - exponent) : null;
+          if (minor === null) expect(r.ok ? null : r.errors.map((e) => e.code)).toEqual(['recon.too_many_decimals']);
+          else expect(r.ok && r.line.subtotal).toBe(minor);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('what the database could not take', () => {
+  it('rejects a NUL character in a text column and an amount beyond bigint minor units', () => {
+    const nul = run('nce_invoice', { ...NCE_ROW, CustomerName: 'Contoso\u0000GmbH' });
+    expect(nul.ok ? [] : nul.errors).toEqual([expect.objectContaining({ code: 'recon.nul_char', column: 'CustomerName' })]);
+    const huge = run('nce_invoice', { ...NCE_ROW, Subtotal: '92233720368547758.08' });
+    expect(huge.ok ? [] : huge.errors).toEqual([expect.objectContaining({ code: 'recon.out_of_range', column: 'Subtotal' })]);
+    expect(ok(run('nce_invoice', { ...NCE_ROW, Subtotal: '92233720368547758.07' })).subtotal).toBe(2n ** 63n - 1n);
+  });
+});

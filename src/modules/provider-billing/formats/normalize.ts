@@ -189,7 +189,9 @@ export type NormalizeErrorCode =
   | 'recon.unknown_currency'
   | 'recon.negative_quantity'
   | 'recon.too_many_decimals'
-  | 'recon.missing_value';
+  | 'recon.missing_value'
+  | 'recon.nul_char'
+  | 'recon.out_of_range';
 
 export interface NormalizeError {
   line: number;
@@ -565,6 +567,8 @@ function minorText(text: string, exponent: number): string | null | undefined {
   return v === null ? null : String(v);
 }
 
+const INT64_MAX = 2n ** 63n - 1n;
+
 const signOf = (minor: string): '+' | '-' | '0' => (minor === '0' ? '0' : minor.charCodeAt(0) === 45 ? '-' : '+');
 
 /**
@@ -600,7 +604,13 @@ export class RowNormalizer {
 
   private text(column: string | null): string | null {
     const v = this.value(column);
-    return v === '' ? null : v;
+    if (v === '') return null;
+    if (v.includes('\u0000')) {
+      // PostgreSQL text cannot hold NUL
+      this.fail(column!, v, 'recon.nul_char', `Line ${this.line}: ${column} contains a NUL character.`);
+      return null;
+    }
+    return v;
   }
 
   private fail(column: string, v: string, code: NormalizeErrorCode, message: string): void {
@@ -660,6 +670,11 @@ export class RowNormalizer {
     const m = minorText(v, exponent);
     if (m === undefined) this.fail(column, v, 'recon.bad_decimal', `Line ${this.line}: ${column} "${v}" is not a decimal number.`);
     else if (m === null) this.fail(column, v, 'recon.too_many_decimals', `Line ${this.line}: ${column} "${v}" has more than ${exponent} decimals for ${currency}.`);
+    else if (m.length > 18 && (BigInt(m) > INT64_MAX || BigInt(m) < -INT64_MAX)) {
+      // amounts are bigint minor units
+      this.fail(column, v, 'recon.out_of_range', `Line ${this.line}: ${column} "${v}" is too large an amount.`);
+      return null;
+    }
     return m ?? null;
   }
 
@@ -676,8 +691,8 @@ export class RowNormalizer {
     const before = errors.length;
     const { format, src, isNce } = this;
 
-    const chargeTypeRaw = this.value('ChargeType');
-    if (chargeTypeRaw === '') this.missing('ChargeType');
+    const chargeTypeRaw = this.text('ChargeType') ?? '';
+    if (chargeTypeRaw === '' && this.value('ChargeType') === '') this.missing('ChargeType');
     const chargeType = chargeCache.get(chargeTypeRaw);
 
     const chargeStart = this.date('ChargeStartDate', true);
@@ -713,6 +728,23 @@ export class RowNormalizer {
       if (m) partnerEarnedCreditPercentage = m[1]!;
     }
 
+    // text columns (checked like the rest: a NUL rejects the row)
+    const texts = {
+      invoiceNumber: this.text('InvoiceNumber'),
+      customerTenantId: normalizeTenantId(this.text('CustomerId') ?? ''),
+      customerName: this.text(src.customerName),
+      customerDomain: this.text(src.customerDomain),
+      subscriptionId: this.text(format === 'legacy_license' ? 'SyndicationPartnerSubscriptionNumber' : 'SubscriptionId') ?? (format === 'legacy_license' ? this.text('SubscriptionId') : null),
+      orderId: this.text('OrderId'),
+      productId: this.text(src.productId),
+      skuId: this.text('SkuId'),
+      availabilityId: this.text('AvailabilityId'),
+      skuName: this.text(src.skuName),
+      productName: this.text(src.productName),
+      mpnId: this.text('MPNID'),
+      resellerMpnId: this.text('ResellerMPNID'),
+    };
+
     if (errors.length > before || !currency || !chargeStart || !chargeEnd || quantity === null || billableQuantity === null) return null;
 
     const signedMinor = subtotal ?? amount;
@@ -726,17 +758,7 @@ export class RowNormalizer {
       format,
       line,
       lineKey: lineKeyOf(format, parts),
-      invoiceNumber: this.text('InvoiceNumber'),
-      customerTenantId: normalizeTenantId(this.value('CustomerId')),
-      customerName: this.text(src.customerName),
-      customerDomain: this.text(src.customerDomain),
-      subscriptionId: this.text(format === 'legacy_license' ? 'SyndicationPartnerSubscriptionNumber' : 'SubscriptionId') ?? this.text('SubscriptionId'),
-      orderId: this.text('OrderId'),
-      productId: this.text(src.productId),
-      skuId: this.text('SkuId'),
-      availabilityId: this.text('AvailabilityId'),
-      skuName: this.text(src.skuName),
-      productName: this.text(src.productName),
+      ...texts,
       chargeType,
       chargeTypeRaw,
       chargeStart,
@@ -756,8 +778,6 @@ export class RowNormalizer {
       totalOtherDiscount,
       preTaxExact,
       partnerEarnedCreditPercentage,
-      mpnId: this.text('MPNID'),
-      resellerMpnId: this.text('ResellerMPNID'),
       isUsage: format === 'nce_daily_usage' || format === 'legacy_usage' || (format === 'nce_invoice' && (meter !== '' || chargeType === 'usage')),
     };
   }

@@ -177,7 +177,11 @@ class RecordShaper {
       }
       const v = recordValue(record[key]);
       if (v.ok) cells[i] = v.text;
-      else onImprecise(key, record[key]);
+      else {
+        // reported; the cell keeps the number's text so the row raises no follow-on errors
+        onImprecise(key, record[key]);
+        cells[i] = String(record[key]);
+      }
     }
     for (let k = cells.length; k < this.names.length; k++) cells[k] ??= '';
     return { cells, added };
@@ -426,12 +430,8 @@ function sniffGzip(path: string, name: string): ReconSource {
 // ---------------------------------------------------------------------------------------------
 // Records (provider API line items)
 
-/**
- * Rows from objects, e.g. `connector.listInvoiceLineItems(…)`. `defaults` fill columns a record
- * leaves empty (the invoice number of line items fetched for one invoice, which the legacy Office
- * lines do not carry).
- */
-export function recordsSource(records: AsyncIterable<Record<string, unknown>> | Iterable<Record<string, unknown>>, name: string, defaults: Record<string, string> = {}): ReconSource {
+/** Rows from objects, e.g. what `connector.listInvoiceLineItems(…)` returned. */
+export function recordsSource(records: AsyncIterable<Record<string, unknown>> | Iterable<Record<string, unknown>>, name: string): ReconSource {
   const hash = createHash('sha256');
   let done = false;
   return {
@@ -447,20 +447,13 @@ export function recordsSource(records: AsyncIterable<Record<string, unknown>> | 
       const shaper = new RecordShaper();
       let line = 0;
       let batch: SourceEvent[] = [];
-      const defaultKeys = Object.keys(defaults);
       for await (const record of records as AsyncIterable<Record<string, unknown>>) {
         line++;
         if (!isRecord(record)) {
           batch.push(sourceError(line, 'recon.bad_json', `Record ${line} is not an object.`));
           continue;
         }
-        const withDefaults: Record<string, unknown> = { ...record };
-        for (const k of defaultKeys) {
-          const present = Object.keys(record).find((x) => x.toLowerCase() === k.toLowerCase());
-          if (present === undefined) withDefaults[k] = defaults[k];
-          else if (record[present] === null || record[present] === '') withDefaults[present] = defaults[k];
-        }
-        const { cells, added } = shaper.shape(withDefaults, (key, v) => batch.push(imprecise(line, key, v)));
+        const { cells, added } = shaper.shape(record, (key, v) => batch.push(imprecise(line, key, v)));
         // canonical serialization: keys sorted, values as their cell text
         const canon: [string, string][] = shaper.names.map((k, i) => [k, cells[i] ?? ''] as [string, string]).filter(([, v]) => v !== '');
         canon.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
