@@ -67,4 +67,56 @@ describe('POST /api/provider-billing/imports', () => {
     const json = await app.inject({ method: 'POST', url: '/api/provider-billing/imports', headers: billing.headers, payload: { file: 'x' } });
     expect(json.statusCode).toBe(415);
   });
+
+  describe('in the background (202, then poll)', () => {
+    const poll = async (id: string, headers: Record<string, string> = {}) => {
+      for (let i = 0; i < 400; i++) {
+        const res = await app.inject({ method: 'GET', url: `/api/provider-billing/imports/${id}`, headers: { cookie: billing.cookie, ...headers } });
+        expect(res.statusCode).toBe(200);
+        if (res.json().state !== 'running') return res.json();
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      throw new Error('the run did not finish');
+    };
+    const uploadAsync = (fields: Record<string, string>, file: { name: string; content: string }, headers: Record<string, string> = billing.headers) => {
+      const m = multipart(fields, file);
+      return app.inject({ method: 'POST', url: '/api/provider-billing/imports?wait=false', payload: m.payload, headers: { ...headers, 'content-type': m.contentType } });
+    };
+
+    it('answers 202 with a run, reports progress, then the summary and the import', async () => {
+      const res = await uploadAsync({ providerAccountId: accountId }, { name: 'nov.csv', content: csv(Array.from({ length: 30 }, (_, i) => row(100 + i))) });
+      expect(res.statusCode).toBe(202);
+      const run = res.json();
+      expect(run).toMatchObject({ state: 'running', fileName: 'nov.csv', providerAccountId: accountId, importId: null });
+      expect(run.id).toMatch(/^rir_/);
+      expect(res.headers.location).toBe(`/api/provider-billing/imports/${run.id}`);
+      const done = await poll(run.id);
+      expect(done).toMatchObject({ id: run.id, state: 'done', rows: 30, format: 'nce_invoice', summary: { rows: 30, imported: 30, rejected: 0, totals: [{ currency: 'EUR', subtotal: '300.00' }] } });
+      expect(done.bytes).toBe(done.totalBytes);
+      expect(done.importId).toMatch(/^rim_/);
+      expect(done.importId).toBe(done.summary.importId);
+      // the import itself, by its own id
+      const imp = (await app.inject({ method: 'GET', url: `/api/provider-billing/imports/${done.importId}`, headers: { cookie: billing.cookie } })).json();
+      expect(imp).toMatchObject({ id: done.importId, state: 'done', rows: 30, source: 'csv' });
+    });
+
+    it('keeps the rejection (localized when read) and stores nothing else', async () => {
+      const listed = async () => (await app.inject({ method: 'GET', url: '/api/provider-billing/imports', headers: { cookie: billing.cookie } })).json().items.length;
+      const before = await listed();
+      const res = await uploadAsync({ providerAccountId: accountId }, { name: 'bad.csv', content: csv([row(200), row(201, { ChargeStartDate: 'gestern' })]) });
+      expect(res.statusCode).toBe(202);
+      const rejected = await poll(res.json().id, { 'accept-language': 'de' });
+      expect(rejected).toMatchObject({ state: 'rejected', importId: null, summary: { rejected: 1, importId: null } });
+      expect(rejected.summary.errors[0]).toMatchObject({ line: 3, column: 'ChargeStartDate', value: 'gestern', code: 'recon.bad_date' });
+      expect(rejected.summary.errors[0].message).toMatch(/Zeile 3/);
+      expect(await listed()).toBe(before);
+    });
+
+    it('checks the account before answering 202, and 404s an unknown run', async () => {
+      const res = await uploadAsync({ providerAccountId: 'pa_nope' }, { name: 'x.csv', content: csv([row(300)]) });
+      expect(res.statusCode).toBe(404);
+      expect((await app.inject({ method: 'GET', url: '/api/provider-billing/imports/rir_nope', headers: { cookie: billing.cookie } })).statusCode).toBe(404);
+    });
+  });
 });
+
