@@ -59,7 +59,7 @@ function localize(r: ImportSummary, ctx: CliContext): ImportSummary {
     ...r,
     errors: r.errors.map((e) => {
       const key = `errors.${e.code}`;
-      return ctx.fmt.has(key) ? { ...e, message: ctx.fmt.t(key, { line: e.line, column: e.column ?? '', value: e.value ?? '' }) } : e;
+      return ctx.fmt.has(key) ? { ...e, message: ctx.fmt.t(key, { line: e.line, column: e.column ?? '', value: e.value ?? '', blob: e.blob ?? '', hasBlob: e.blob ? 'yes' : 'no' }) } : e;
     }),
   };
 }

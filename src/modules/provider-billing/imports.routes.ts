@@ -91,7 +91,7 @@ function toImport(r: Record<string, unknown>) {
 function localize(req: FastifyRequest, summary: ImportSummary): ImportSummary {
   return {
     ...summary,
-    errors: summary.errors.map((e) => (req.fmt.has(`errors.${e.code}`) ? { ...e, message: req.fmt.t(`errors.${e.code}`, { line: e.line, column: e.column ?? '', value: e.value ?? '', blob: e.blob ?? '' }) } : e)),
+    errors: summary.errors.map((e) => (req.fmt.has(`errors.${e.code}`) ? { ...e, message: req.fmt.t(`errors.${e.code}`, { line: e.line, column: e.column ?? '', value: e.value ?? '', blob: e.blob ?? '', hasBlob: e.blob ? 'yes' : 'no' }) } : e)),
   };
 }
 

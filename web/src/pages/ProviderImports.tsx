@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, ApiError, RECON_FORMATS, type ProviderAccount, type ReconImport, type ReconSummary, type ReconTotal } from '../api';
 import { Icon } from '../components/icons';
 import { Alert, Button, Card, EmptyState, Field, FormError, LoadError, PageHeader, Spinner, useResource } from '../components/ui';
@@ -20,6 +20,21 @@ export function formatMoney(locale: string, amount: string, currency: string): s
 const formatLabel = (fmt: Formatter, f: string | null) => (f && fmt.has(`web.provider_billing.formats.${f}`) ? fmt.t(`web.provider_billing.formats.${f}`) : (f ?? '—'));
 
 type Outcome = { kind: 'imported'; fileName: string; summary: ReconSummary } | { kind: 'rejected'; fileName: string; title: string; summary: ReconSummary };
+
+/** An import running on the server (202 from the upload), as GET /api/provider-billing/imports/{id} reports it. */
+interface ReconRun {
+  id: string;
+  state: 'running' | 'done' | 'rejected' | 'failed';
+  fileName: string;
+  bytes?: number;
+  totalBytes?: number | null;
+  rows: number;
+  summary?: ReconSummary;
+  error?: { code: string; title: string };
+}
+
+const POLL_MS = 500;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function isSummary(v: unknown): v is ReconSummary {
   return typeof v === 'object' && v !== null && Array.isArray((v as ReconSummary).errors) && typeof (v as ReconSummary).rows === 'number';
@@ -137,6 +152,14 @@ function UploadCard({
   const [outcome, setOutcome] = useState<Outcome | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
   const [fileError, setFileError] = useState<string | undefined>(undefined);
+  const [progress, setProgress] = useState<ReconRun | undefined>(undefined);
+  const mounted = useRef(true);
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+    };
+  }, []);
   // one account: it is the one; several: the user picks
   const chosen = active.length === 1 ? active[0]!.id : accountId;
 
@@ -155,17 +178,43 @@ function UploadCard({
     if (format) form.append('format', format);
     form.append('file', file, file.name);
     try {
-      const summary = await api.postForm<ReconSummary>('/api/provider-billing/imports', form);
-      setOutcome({ kind: 'imported', fileName: file.name, summary });
-      setFile(null);
-      setInputKey((k) => k + 1);
-      onImported();
+      // always in the background: the server answers 202 with a run, the page polls it
+      let run = await api.postForm<ReconRun>('/api/provider-billing/imports?wait=false', form);
+      setProgress(run);
+      let failures = 0;
+      while (run.state === 'running') {
+        await sleep(POLL_MS);
+        if (!mounted.current) return;
+        try {
+          run = await api.get<ReconRun>(`/api/provider-billing/imports/${encodeURIComponent(run.id)}`);
+          failures = 0;
+        } catch (err) {
+          // the embedded store serves one request at a time while an import saves: a poll may
+          // wait and time out; try again a few times
+          if (err instanceof ApiError && (err.network || err.problem.status >= 500) && ++failures < 10) continue;
+          throw err;
+        }
+        setProgress(run);
+      }
+      if (run.state === 'done' && run.summary) {
+        setOutcome({ kind: 'imported', fileName: file.name, summary: run.summary });
+        setFile(null);
+        setInputKey((k) => k + 1);
+        onImported();
+      } else if (run.state === 'rejected' && run.summary) {
+        setOutcome({ kind: 'rejected', fileName: file.name, title: t('web.provider_billing.result.rejected_title', { count: run.summary.rejected }), summary: run.summary });
+      } else {
+        setError(new ApiError({ type: 'about:blank', code: run.error?.code ?? 'internal', title: run.error?.title ?? t('web.provider_billing.result.failed'), status: 500 }));
+      }
     } catch (err) {
       if (err instanceof ApiError && err.code === 'recon.rejected' && isSummary(err.problem.summary)) {
         setOutcome({ kind: 'rejected', fileName: file.name, title: err.problem.title, summary: err.problem.summary });
       } else setError(err);
     } finally {
-      setBusy(false);
+      if (mounted.current) {
+        setBusy(false);
+        setProgress(undefined);
+      }
     }
   }
 
@@ -201,7 +250,7 @@ function UploadCard({
               <input
                 key={inputKey}
                 type="file"
-                accept=".csv,.tsv,.txt,text/csv,text/plain"
+                accept=".csv,.tsv,.txt,.jsonl,.json,.gz,text/csv,text/plain,application/json,application/gzip"
                 disabled={!writer || busy}
                 onChange={(e) => {
                   setFile(e.target.files?.[0] ?? null);
@@ -218,9 +267,28 @@ function UploadCard({
             </Button>
           </div>
         </form>
+        {busy && progress && <Progress run={progress} />}
         {outcome && <Result outcome={outcome} />}
       </div>
     </Card>
+  );
+}
+
+function Progress({ run }: { run: ReconRun }) {
+  const { t, number } = useI18n();
+  const total = run.totalBytes ?? 0;
+  const read = Math.min(run.bytes ?? 0, total);
+  const percent = total > 0 ? Math.floor((read / total) * 100) : 0;
+  const saving = total > 0 && read >= total;
+  return (
+    <section className="import-progress" aria-label={t('web.provider_billing.progress.label')}>
+      <progress max={100} value={percent} aria-label={t('web.provider_billing.progress.label')} />
+      <p role="status">
+        {saving
+          ? t('web.provider_billing.progress.saving', { rows: number(run.rows) })
+          : t('web.provider_billing.progress.reading', { file: run.fileName, percent, rows: number(run.rows) })}
+      </p>
+    </section>
   );
 }
 
