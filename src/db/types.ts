@@ -196,6 +196,7 @@ export interface SubscriptionsTable {
   expected_status: string | null;
   billed_while_suspended: Generated<boolean>;
   auto_renew_before_suspend: boolean | null;
+  azure_entitlements: JsonDefault<{ id: string; friendlyName: string | null; status: string | null }[]>;
   raw: Json | null;
   synced_at: Timestamp | null;
   removed_upstream_at: Timestamp | null;

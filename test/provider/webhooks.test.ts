@@ -70,6 +70,14 @@ describe('Partner Center webhooks in', () => {
     expect(await deps.db.selectFrom('subscription_operations').selectAll().execute()).toEqual([]);
   });
 
+  it('finds the customer of a fraud event by an Azure subscription under its Azure plan', async () => {
+    const customer = await makeCustomer(deps, { accountId });
+    const plan = await makeSubscription(deps, customer, { providerId: 'azure-plan-1' });
+    await deps.db.updateTable('subscriptions').set({ azure_entitlements: JSON.stringify([{ id: 'b1c2d3e4-0000-4000-8000-00000000abcd', friendlyName: 'Prod', status: 'active' }]) }).where('id', '=', plan).execute();
+    const r = await post(sample('azure-fraud-event-detected', { subscriptionId: 'B1C2D3E4-0000-4000-8000-00000000ABCD', eventStatus: 'Active' }));
+    expect(r.json()).toMatchObject({ state: 'handled', note: `customer ${customer} flagged for fraud review` });
+  });
+
   it('turns invoice-ready into one invoice import effect, keeps unknown events, and rejects malformed events', async () => {
     const ready = sample('invoice-ready', { InvoiceId: 'G000123' });
     expect((await post(ready)).json()).toMatchObject({ state: 'handled', note: 'import invoice G000123' });

@@ -7,7 +7,7 @@ import type { Executor } from '../../db/store.js';
 import { findAccount, type ProviderAccount } from '../providers/accounts.repo.js';
 import { billedWhileSuspended } from './subscriptions.repo.js';
 import { connectorForAccount } from '../providers/connect.js';
-import { ProviderError, type PcBillingProfile, type PcCustomer, type PcSubscription, type ProviderConnector } from '../providers/connector.js';
+import { ProviderError, type PcAzureEntitlement, type PcBillingProfile, type PcCustomer, type PcSubscription, type ProviderConnector } from '../providers/connector.js';
 
 /**
  * Sync one provider account: customers, billing profiles and subscriptions. Incremental and
@@ -63,7 +63,10 @@ function toError(e: unknown, customer?: string): SyncError {
 }
 
 const iso = (s: string | null) => (s ? new Date(s) : null);
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+/** JSON with object keys sorted: jsonb reorders keys, so stored and fresh values compare by content. */
+const canonical = (v: unknown): string =>
+  Array.isArray(v) ? `[${v.map(canonical).join(',')}]` : v && typeof v === 'object' && !(v instanceof Date) ? `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}` : JSON.stringify(v);
+const same = (a: unknown, b: unknown) => canonical(a) === canonical(b);
 const time = (d: Date | null) => (d ? d.getTime() : null);
 
 /** The synced fields of a customer, as stored. */
@@ -82,7 +85,7 @@ function customerFields(c: PcCustomer, profile: PcBillingProfile | null) {
   };
 }
 
-function subscriptionFields(s: PcSubscription) {
+function subscriptionFields(s: PcSubscription, entitlements: PcAzureEntitlement[] | undefined) {
   return {
     offer_id: s.offerId,
     offer_name: s.offerName,
@@ -104,6 +107,7 @@ function subscriptionFields(s: PcSubscription) {
     suspension_reasons: s.suspensionReasons,
     billed_while_suspended: billedWhileSuspended(s.status, s.commerce, s.billingType),
     etag: s.etag,
+    azure_entitlements: [...(entitlements ?? [])].sort((a, b) => a.id.localeCompare(b.id)),
   };
 }
 type SubFields = ReturnType<typeof subscriptionFields>;
@@ -126,6 +130,7 @@ async function applyCustomer(
   c: PcCustomer,
   profile: PcBillingProfile | null,
   subs: PcSubscription[],
+  entitlements: Map<string, PcAzureEntitlement[]>,
   stats: SyncStats,
 ): Promise<void> {
   await runUseCase(deps, actor, async (ctx) => {
@@ -190,7 +195,7 @@ async function applyCustomer(
     for (const s of subs) {
       stats.subscriptionsSeen++;
       seen.add(s.id);
-      const f = subscriptionFields(s);
+      const f = subscriptionFields(s, entitlements.get(s.id));
       const row = byProviderId.get(s.id);
       if (!row) {
         const id = newId('sub');
@@ -202,6 +207,7 @@ async function applyCustomer(
             provider_subscription_id: s.id,
             ...f,
             suspension_reasons: JSON.stringify(f.suspension_reasons),
+            azure_entitlements: JSON.stringify(f.azure_entitlements),
             raw: JSON.stringify(s.raw),
             synced_at: ctx.now,
             created_at: ctx.now,
@@ -217,7 +223,7 @@ async function applyCustomer(
       if (!changed.length && !back) continue;
       await ctx.trx
         .updateTable('subscriptions')
-        .set({ ...f, suspension_reasons: JSON.stringify(f.suspension_reasons), raw: JSON.stringify(s.raw), removed_upstream_at: null, synced_at: ctx.now, updated_at: ctx.now })
+        .set({ ...f, suspension_reasons: JSON.stringify(f.suspension_reasons), azure_entitlements: JSON.stringify(f.azure_entitlements), raw: JSON.stringify(s.raw), removed_upstream_at: null, synced_at: ctx.now, updated_at: ctx.now })
         .where('id', '=', row.id)
         .execute();
       // a new ETag alone (the provider touched the resource) is kept, but is no change to report
@@ -241,10 +247,13 @@ async function applyCustomer(
   });
 }
 
-async function fetchCustomer(connector: ProviderConnector, c: PcCustomer): Promise<{ profile: PcBillingProfile | null; subs: PcSubscription[] }> {
+async function fetchCustomer(connector: ProviderConnector, c: PcCustomer): Promise<{ profile: PcBillingProfile | null; subs: PcSubscription[]; entitlements: Map<string, PcAzureEntitlement[]> }> {
   const profile = c.billingProfile ?? (await connector.getBillingProfile(c.id));
   const subs = await connector.listSubscriptions(c.id);
-  return { profile, subs };
+  // Azure usage lines and fraud events name the Azure subscriptions under a plan, not the plan
+  const entitlements = new Map<string, PcAzureEntitlement[]>();
+  for (const s of subs.filter((x) => x.isAzurePlan)) entitlements.set(s.id, await connector.listAzureEntitlements(c.id, s.id));
+  return { profile, subs, entitlements };
 }
 
 async function startRun(db: Executor, accountId: string, trigger: string, now: Date): Promise<string> {
@@ -300,8 +309,8 @@ export async function syncAccount(deps: Deps, actor: Actor, accountId: string, o
       stats.customersSeen++;
       seenTenants.add(c.tenantId);
       try {
-        const { profile, subs } = await fetchCustomer(connector, c);
-        await applyCustomer(deps, actor, account, c, profile, subs, stats);
+        const { profile, subs, entitlements } = await fetchCustomer(connector, c);
+        await applyCustomer(deps, actor, account, c, profile, subs, entitlements, stats);
       } catch (e) {
         stats.failed++;
         errors.push(toError(e, c.tenantId));

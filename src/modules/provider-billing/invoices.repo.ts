@@ -115,6 +115,10 @@ export async function listPayments(db: Executor, invoiceId: string) {
   return db.selectFrom('provider_payments').selectAll().where('provider_invoice_id', '=', invoiceId).orderBy('paid_on').orderBy('recorded_at').execute();
 }
 
+/** A desk subscription matches a line's subscription id directly, or as one of its Azure plan's Azure subscriptions. */
+const subscriptionMatches = (lineSub: ReturnType<typeof sql>) =>
+  sql`(lower(s.provider_subscription_id) = lower(${lineSub}) OR s.azure_entitlements @> jsonb_build_array(jsonb_build_object('id', lower(${lineSub}))))`;
+
 /** Lines that belong to an invoice: same account, same invoice number. */
 const linesOf = (accountId: string, invoiceNumber: string) => sql`provider_account_id = ${accountId} AND invoice_number = ${invoiceNumber}`;
 
@@ -199,7 +203,7 @@ export async function unmatchedGroups(db: Executor, q: { accountId?: string | un
              array_agg(DISTINCT coalesce(l.invoice_number, '')) AS invoices
       FROM recon_lines l
       LEFT JOIN customers c ON c.provider_account_id = l.provider_account_id AND lower(c.tenant_id) = l.customer_tenant_id
-      LEFT JOIN subscriptions s ON s.customer_id = c.id AND lower(s.provider_subscription_id) = lower(l.subscription_provider_id)
+      LEFT JOIN subscriptions s ON s.customer_id = c.id AND ${subscriptionMatches(sql`l.subscription_provider_id`)}
       WHERE (c.id IS NULL OR (l.subscription_provider_id IS NOT NULL AND s.id IS NULL))
         ${q.accountId ? sql`AND l.provider_account_id = ${q.accountId}` : sql``}
         ${q.invoiceNumber ? sql`AND l.invoice_number = ${q.invoiceNumber}` : sql``}

@@ -132,7 +132,16 @@ export interface PcSubscription {
   parentSubscriptionId: string | null;
   suspensionReasons: string[];
   etag: string | null;
+  /** an Azure plan: its Azure subscriptions (entitlements) are listed separately */
+  isAzurePlan: boolean;
   raw: Record<string, unknown>;
+}
+
+export interface PcAzureEntitlement {
+  /** the Azure subscription id (lower case), as in Azure usage and fraud events */
+  id: string;
+  friendlyName: string | null;
+  status: string | null;
 }
 
 export interface Page<T> {
@@ -200,6 +209,8 @@ export interface ProviderConnector {
    * GET, then PATCH the full resource with `status` and If-Match; on 412 re-read and retry once.
    * A 409 during renewal processing surfaces as ProviderError (retryable: true, code from the provider).
    */
+  /** the Azure subscriptions under an Azure plan subscription */
+  listAzureEntitlements(customerId: string, subscriptionId: string, opts?: CallOptions): Promise<PcAzureEntitlement[]>;
   setSubscriptionStatus(customerId: string, subscriptionId: string, status: 'suspended' | 'active', opts?: CallOptions & { autoRenewEnabled?: boolean }): Promise<SubscriptionChange>;
   listInvoices(opts?: CallOptions): Promise<PcInvoice[]>;
   /** raw line items of one invoice, all pages (offset or continuation-token style) */

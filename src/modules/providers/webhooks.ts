@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { timingSafeEqual } from 'node:crypto';
 import { AppError, notFound } from '../../core/errors.js';
 import { newId, sha256Hex } from '../../core/ids.js';
@@ -88,7 +89,13 @@ export async function receiveWebhook(deps: Deps, accountId: string, key: string 
               .innerJoin('customers as c', 'c.id', 's.customer_id')
               .select(['c.id', 'c.fraud_review_at'])
               .where('c.provider_account_id', '=', account.id)
-              .where((eb) => eb.or([eb('s.provider_subscription_id', '=', azureSub), eb(eb.fn('jsonb_extract_path_text', [eb.ref('s.raw'), eb.val('entitlementId')]), '=', azureSub)]))
+              .where((eb) =>
+                eb.or([
+                  eb('s.provider_subscription_id', '=', azureSub),
+                  // an Azure subscription under the customer's Azure plan (synced entitlements)
+                  sql<boolean>`s.azure_entitlements @> ${JSON.stringify([{ id: azureSub.toLowerCase() }])}::jsonb`,
+                ]),
+              )
               .executeTakeFirst()
           : undefined;
         if (!hit) {

@@ -36,6 +36,7 @@ import {
   isObject,
   malformed,
   numberValue,
+  parseAzureEntitlement,
   parseBillingProfile,
   parseCollection,
   parseCustomer,
@@ -457,6 +458,11 @@ export function createPartnerCenterConnector(config: ConnectorConfig, deps: Part
     async listSubscriptions(customerId, opts) {
       const call = newCall(opts);
       return allPages(`/v1/customers/${enc(customerId)}/subscriptions`, call, (raw, source) => parseSubscription(raw, { customerId }, source));
+    },
+
+    async listAzureEntitlements(customerId, subscriptionId, opts) {
+      const call = newCall(opts);
+      return allPages(`/v1/customers/${enc(customerId)}/subscriptions/${enc(subscriptionId)}/azureEntitlements`, call, (raw, source) => parseAzureEntitlement(raw, source));
     },
 
     async getSubscription(customerId, subscriptionId, opts) {

@@ -14,6 +14,7 @@ import {
   type BillingType,
   type Commerce,
   type PcAddress,
+  type PcAzureEntitlement,
   type PcBillingProfile,
   type PcCustomer,
   type PcInvoice,
@@ -330,8 +331,15 @@ export function parseSubscription(raw: unknown, ctx: { customerId?: string | nul
     parentSubscriptionId: idText(field(o, 'parentSubscriptionId')),
     suspensionReasons: Array.isArray(reasons) ? reasons.map(text).filter((r): r is string => r !== null) : typeof reasons === 'string' && reasons ? [reasons] : [],
     etag: text(field(attributes, 'etag')) ?? text(field(o, 'etag')),
+    isAzurePlan: (text(field(objectField(o, 'productType'), 'id')) ?? '').toLowerCase() === 'azure',
     raw: o,
   };
+}
+
+/** One Azure subscription (entitlement) under an Azure plan: the id Azure usage lines carry. */
+export function parseAzureEntitlement(raw: unknown, source = 'azureEntitlement'): PcAzureEntitlement {
+  const o = requireObject(raw, source, 'an Azure entitlement');
+  return { id: requireId(o, source, 'Azure entitlement').toLowerCase(), friendlyName: text(field(o, 'friendlyName')), status: text(field(o, 'status')) };
 }
 
 /* ------------------------------------------------------------------ invoices */

@@ -497,6 +497,11 @@ function applyLifecycleStates(state: SimState, r: () => number, now: Date): void
   }
 }
 
+/** A 16-character billing-platform subscription id in the docs' style, derived from a guid. */
+function billingPlatformId(guid: string): string {
+  return Buffer.from(guid.replace(/-/g, '').slice(0, 24), 'hex').toString('base64').replace(/[+/=]/g, 'A').slice(0, 16);
+}
+
 function seedInvoices(state: SimState, r: () => number, now: Date, partner: SimPartner): void {
   const subs = [...state.subscriptions.values()].filter((s) => s.partnerTenantId === partner.tenantId);
   const periodStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
@@ -523,8 +528,10 @@ function seedInvoices(state: SimState, r: () => number, now: Date, partner: SimP
         mpnId: Number(partner.mpnId),
         tier2MpnId: c.resellerPartnerId ? Number(c.resellerPartnerId) : -1,
         orderId: s.orderId,
-        subscriptionId: s.id,
-        syndicationPartnerSubscriptionNumber: guidFrom(r).toUpperCase(),
+        // license-based-recon-files.md: SubscriptionId is the billing platform's id ("usCBMgAAAAAAAAIA"),
+        // SyndicationPartnerSubscriptionNumber is the Partner Center subscription id
+        subscriptionId: billingPlatformId(guidFrom(r)),
+        syndicationPartnerSubscriptionNumber: s.id,
         offerId: s.offerId,
         durableOfferId: s.offerId,
         offerName: s.offerName.toUpperCase(),
