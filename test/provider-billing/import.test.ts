@@ -122,3 +122,25 @@ describe('reconciliation import', () => {
     expect([await count(), await imports()]).toEqual(before);
   });
 });
+
+describe('recon_lines references (statement-level check instead of per-row foreign keys)', () => {
+  let deps: TestDeps;
+  beforeAll(async () => {
+    deps = await createTestDeps();
+  });
+  afterAll(async () => deps.dispose());
+
+  it('refuses a line whose import or account does not exist, and an import delete that would orphan lines', async () => {
+    const accountId = (await makeAccount(deps)).id;
+    const p = file([line(1)]);
+    const r = await importRecon(deps, cliActor('test'), { path: p, providerAccountId: accountId });
+    const row = (id: string, account: string) => ({ provider_account_id: account, import_id: id, line_key: `k-${id}-${account}`, format: 'nce_invoice', charge_type: 'new', charge_type_raw: 'new', quantity: '1', billable_quantity: '1', currency: 'EUR' });
+    const code = async (p: Promise<unknown>) => p.then(() => 'ok', (e: { code?: string }) => e.code);
+    expect(await code(deps.db.insertInto('recon_lines').values(row('rim_missing', accountId)).execute())).toBe('23503');
+    const other = (await makeAccount(deps)).id;
+    expect(await code(deps.db.insertInto('recon_lines').values(row(r.importId!, other)).execute())).toBe('23503');
+    expect(await code(deps.db.insertInto('recon_lines').values(row(r.importId!, accountId)).execute())).toBe('ok');
+    expect(await code(deps.db.updateTable('recon_lines').set({ import_id: 'rim_missing' }).where('import_id', '=', r.importId!).execute())).toBe('23503');
+    expect(await code(deps.db.deleteFrom('recon_imports').where('id', '=', r.importId!).execute())).toBe('23503');
+  });
+});
