@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createTestStore } from '../../test/helpers/store.js';
-import { bulkCopy, csvField, withConnection } from './bulk.js';
+import { bulkCopy, csvField, openCopy, withConnection } from './bulk.js';
 
 describe('bulkCopy', () => {
   let store: Awaited<ReturnType<typeof createTestStore>>;
@@ -61,5 +61,47 @@ describe('bulkCopy', () => {
     await withConnection(store, async (conn) => {
       await expect(bulkCopy(store, conn, 'bulk_t; drop table x', ['id'], '1\n')).rejects.toThrow(/bad identifier/);
     });
+  });
+});
+
+describe('openCopy', () => {
+  let store: Awaited<ReturnType<typeof createTestStore>>;
+  beforeAll(async () => {
+    store = await createTestStore();
+    await store.pool.query('CREATE TABLE copy_t (id int PRIMARY KEY, name text)');
+  });
+  afterAll(async () => store.dispose());
+
+  const line = (i: number, name: string) => `${i},${csvField(name)}\n`;
+
+  it('streams lines in one load, with back-pressure, including a line longer than a buffer, and rolls back', async () => {
+    const long = 'ü'.repeat(400_000); // 800 KB in UTF-8: more than a buffer holds
+    const n = 60_000;
+    await withConnection(store, async (conn) => {
+      await conn.client.query('BEGIN');
+      const w = openCopy(store, conn, 'copy_t', ['id', 'name']);
+      for (let i = 0; i < n; i++) {
+        const wait = w.write(line(i, i === 123 ? long : `name "${i}", 中文`));
+        if (wait) await wait;
+      }
+      expect(await w.end()).toBe(n);
+      const { rows } = await conn.client.query('SELECT count(*)::int AS n, max(length(name))::int AS l FROM copy_t');
+      expect(rows[0]).toEqual({ n, l: 400_000 });
+      const { rows: one } = await conn.client.query('SELECT name FROM copy_t WHERE id = 7');
+      expect(one[0].name).toBe('name "7", 中文');
+      await conn.client.query('ROLLBACK');
+    });
+    expect((await store.pool.query('SELECT count(*)::int AS n FROM copy_t')).rows[0].n).toBe(0);
+  });
+
+  it('abandons a load without leaving rows or a stuck connection', async () => {
+    await withConnection(store, async (conn) => {
+      await conn.client.query('BEGIN');
+      const w = openCopy(store, conn, 'copy_t', ['id', 'name']);
+      for (let i = 0; i < 20_000; i++) await w.write(line(i, 'x'));
+      await w.abort();
+      await conn.client.query('ROLLBACK');
+    });
+    expect((await store.pool.query('SELECT count(*)::int AS n FROM copy_t')).rows[0].n).toBe(0);
   });
 });

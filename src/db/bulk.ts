@@ -62,9 +62,31 @@ export interface CopyWriter {
   abort(): Promise<void>;
 }
 
-/** Characters buffered before a write to the server / a COPY statement on PGlite. */
+/** Bytes sent to the server at a time / loaded by one COPY statement on PGlite. */
 const SERVER_BATCH = 256 * 1024;
 const EMBEDDED_BATCH = 8 * 1024 * 1024;
+
+/** Lines are UTF-8-encoded straight into fixed buffers (no joined strings): `take` hands out the filled part. */
+class LineBuffer {
+  private buf = Buffer.allocUnsafe(SERVER_BATCH + 4096);
+  private off = 0;
+  get size(): number {
+    return this.off;
+  }
+  put(line: string): void {
+    if (this.off + line.length * 3 > this.buf.length) throw new Error('LineBuffer: full'); // callers take() first
+    this.off += this.buf.write(line, this.off);
+  }
+  fits(line: string): boolean {
+    return this.off + line.length * 3 <= this.buf.length;
+  }
+  take(): Buffer {
+    const filled = this.buf.subarray(0, this.off);
+    this.buf = Buffer.allocUnsafe(SERVER_BATCH + 4096);
+    this.off = 0;
+    return filled;
+  }
+}
 
 /**
  * Stream CSV into `table(columns)` while it is being produced.
@@ -81,15 +103,31 @@ const EMBEDDED_BATCH = 8 * 1024 * 1024;
 export function openCopy(store: Store, conn: Connection | null, table: string, columns: string[]): CopyWriter {
   if (!IDENT.test(table) || !columns.every((c) => IDENT.test(c))) throw new Error(`openCopy: bad identifier in ${table}(${columns.join(',')})`);
   const sql = `COPY ${table} (${columns.join(', ')}) FROM `;
-  let pending: string[] = [];
-  let size = 0;
+  const lines = new LineBuffer();
+  // a line goes into the current buffer; one longer than any buffer goes out alone
+  const put = (csv: string, flush: (b: Buffer) => void) => {
+    if (!lines.fits(csv)) {
+      if (lines.size > 0) flush(lines.take());
+      if (!lines.fits(csv)) {
+        flush(Buffer.from(csv));
+        return;
+      }
+    }
+    lines.put(csv);
+  };
   if (store.kind === 'embedded') {
     let rows = 0;
-    const flush = async () => {
+    let parts: Buffer[] = [];
+    let size = 0;
+    const keep = (b: Buffer) => {
+      parts.push(b);
+      size += b.length;
+    };
+    const load = async () => {
+      if (lines.size > 0) keep(lines.take());
       if (size === 0) return;
-      // one part: a Blob built from many small strings encodes each one separately (slow)
-      const blob = new Blob([Buffer.from(pending.join(''))]);
-      pending = [];
+      const blob = new Blob(parts);
+      parts = [];
       size = 0;
       // PGlite has one session: a query straight to the engine runs in the transaction of whoever
       // holds the pool's client, so hold it (ours, or borrowed for this COPY)
@@ -103,16 +141,17 @@ export function openCopy(store: Store, conn: Connection | null, table: string, c
     };
     return {
       write(csv) {
-        pending.push(csv);
-        size += csv.length;
-        return size >= EMBEDDED_BATCH ? flush() : undefined;
+        put(csv, keep);
+        if (lines.size >= SERVER_BATCH) keep(lines.take());
+        return size >= EMBEDDED_BATCH ? load() : undefined;
       },
       async end() {
-        await flush();
+        await load();
         return rows;
       },
       async abort() {
-        pending = [];
+        lines.take();
+        parts = [];
         size = 0;
       },
     };
@@ -134,29 +173,31 @@ export function openCopy(store: Store, conn: Connection | null, table: string, c
       stream.on('error', done);
       stream.on('close', done);
     });
+  let full = false;
+  const send = (b: Buffer) => {
+    if (!stream.write(b)) full = true;
+  };
   const push = (): Promise<void> | undefined => {
     if (failure) return Promise.reject(failure);
-    const text = pending.join('');
-    pending = [];
-    size = 0;
-    return stream.write(text) ? undefined : drained();
+    if (lines.size > 0) send(lines.take());
+    if (!full) return undefined;
+    full = false;
+    return drained();
   };
   return {
     write(csv) {
-      pending.push(csv);
-      size += csv.length;
-      return size >= SERVER_BATCH ? push() : undefined;
+      put(csv, send);
+      return lines.size >= SERVER_BATCH || full ? push() : undefined;
     },
     async end() {
-      if (size > 0) await push();
+      await push();
       stream.end();
       await finished(stream);
       if (failure) throw failure;
       return Number(stream.rowCount ?? 0);
     },
     async abort() {
-      pending = [];
-      size = 0;
+      lines.take();
       if (stream.destroyed || stream.writableFinished) return;
       stream.destroy(new Error('import rejected'));
       await finished(stream).catch(() => undefined);

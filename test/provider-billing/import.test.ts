@@ -89,6 +89,20 @@ describe('reconciliation import', () => {
     expect(audit.after).toMatchObject({ replaced: 1, imported: 2 });
   });
 
+  it('keeps genuinely identical rows apart (#2, #3 in file order), on the first import of an account and on a later one', async () => {
+    const fresh = (await makeAccount(deps)).id;
+    const same = line(500);
+    const r = await importRecon(deps, actor, { path: file([same, line(501), same, same]), providerAccountId: fresh });
+    expect(r).toMatchObject({ rows: 4, imported: 4, duplicates: 0 });
+    const keys = (await deps.db.selectFrom('recon_lines').select('line_key').where('import_id', '=', r.importId!).where('order_id', '=', 'order-500').execute()).map((x) => x.line_key).sort();
+    expect(keys).toHaveLength(3);
+    expect(keys[1]).toBe(`${keys[0]}#2`);
+    expect(keys[2]).toBe(`${keys[0]}#3`);
+    // the same rows in another file (one more repeat): the three are there, the fourth is new
+    const again = await importRecon(deps, actor, { path: file([same, same, line(501), same, same]), providerAccountId: fresh });
+    expect(again).toMatchObject({ rows: 5, imported: 1, duplicates: 4, replaced: 0 });
+  });
+
   it('rejects a file with bad rows whole, naming line, column and value, and stores nothing', async () => {
     const before = [await count(), await imports()];
     const bad = [line(100), line(101, { ChargeStartDate: 'yesterday' }), line(102), line(103, { Currency: 'XYZ' }), line(104, { Quantity: '-3', BillableQuantity: '-3' })];

@@ -157,8 +157,9 @@ export async function importRecon(deps: Deps, actor: Actor, opts: ImportOptions,
     withConnection(deps.store, async (conn) => {
       await conn.client.query('BEGIN');
       try {
-        // room for the merge's sort and the hash aggregates (this transaction only)
-        await conn.client.query(`SET LOCAL work_mem = '64MB'`);
+        // room for the merge's sort and the hash aggregates, this transaction only (a 1M-line sort
+        // is ~250 MB: in memory on a server; PGlite's memory is this process's, so it sorts on disk)
+        await conn.client.query(`SET LOCAL work_mem = '${deps.store.kind === 'embedded' ? '64MB' : '320MB'}'`);
         return await fn(conn);
       } catch (e) {
         await conn.client.query('ROLLBACK').catch(() => undefined);
@@ -218,6 +219,19 @@ async function stage(source: ReconSource, copy: CopyWriter, opts: ImportOptions)
   try {
     for await (const batch of source.batches()) {
       for (const ev of batch) {
+        if (ev.kind === 'row' && normalizer && errorCount === 0) {
+          // the hot path: a row while all is well
+          summary.rows++;
+          const t = normalizer.run(ev.cells, ev.line, rowErrors);
+          if (t) {
+            const wait = copy.write(stageLine(t, ++seq));
+            if (wait) await wait;
+          } else {
+            for (const e of rowErrors) fail(ev.blob === undefined ? e : { ...e, blob: ev.blob });
+            rowErrors.length = 0;
+          }
+          continue;
+        }
         const blob = ev.blob === undefined ? {} : { blob: ev.blob };
         if (ev.kind === 'error') {
           fail({ line: ev.line, column: ev.column, value: ev.value, code: ev.code, message: ev.message, ...blob });
@@ -293,11 +307,18 @@ async function merge(deps: Deps, actor: Actor, conn: Connection, table: string, 
     })
     .execute();
   const cols = DATA_COLUMNS.join(', ');
-  const merged = await sql<{ imported: number; changed: number }>`
+  // Keys in order (the window's sort), so the unique index fills left to right. An account's
+  // first import cannot conflict with anything (in-file repeats got their suffix): plain INSERT.
+  const keyed = sql`SELECT ${accountId}, ${importId}, CASE WHEN n = 1 THEN line_key ELSE line_key || '#' || n END, ${sql.raw(cols)}
+      FROM (SELECT s.*, row_number() OVER (PARTITION BY line_key ORDER BY seq) AS n FROM ${sql.table(table)} s) s`;
+  const first = !(await sql<{ any: boolean }>`SELECT EXISTS (SELECT 1 FROM recon_lines WHERE provider_account_id = ${accountId}) AS any`.execute(conn.db)).rows[0]!.any;
+  const merged = first
+    ? await sql<{ imported: number; changed: number }>`
+      WITH m AS (INSERT INTO recon_lines (provider_account_id, import_id, line_key, ${sql.raw(cols)}) ${keyed} RETURNING 1)
+      SELECT count(*)::int AS imported, count(*)::int AS changed FROM m`.execute(conn.db)
+    : await sql<{ imported: number; changed: number }>`
     WITH m AS (
-      INSERT INTO recon_lines (provider_account_id, import_id, line_key, ${sql.raw(cols)})
-      SELECT ${accountId}, ${importId}, CASE WHEN n = 1 THEN line_key ELSE line_key || '#' || n END, ${sql.raw(cols)}
-      FROM (SELECT s.*, row_number() OVER (PARTITION BY line_key ORDER BY seq) AS n FROM ${sql.table(table)} s) s
+      INSERT INTO recon_lines (provider_account_id, import_id, line_key, ${sql.raw(cols)}) ${keyed}
       ON CONFLICT (provider_account_id, line_key) DO UPDATE SET
         ${sql.raw(DATA_COLUMNS.map((c) => `${c} = EXCLUDED.${c}`).join(', '))}, import_id = EXCLUDED.import_id
       WHERE (${sql.raw(DATA_COLUMNS.map((c) => `recon_lines.${c}`).join(', '))}) IS DISTINCT FROM (${sql.raw(DATA_COLUMNS.map((c) => `EXCLUDED.${c}`).join(', '))})

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { canonicalColumns, type ReconFormat } from './columns.js';
-import { normalizeChargeType, normalizeRow, parseDecimalText, parseReconDate, type NormalizeResult } from './normalize.js';
+import { computeLineKey, normalizeChargeType, normalizeRow, parseDecimalText, parseReconDate, type NormalizeResult } from './normalize.js';
 
 function build(format: ReconFormat, values: Record<string, string>, order = canonicalColumns(format)) {
   const mapping: Record<string, number> = {};
@@ -77,6 +77,8 @@ describe('normalizeRow', () => {
       isUsage: false,
     });
     expect(l.lineKey).toMatch(/^nce_invoice:[A-Za-z0-9_-]{22}$/);
+    // the normalizer's inline key is computeLineKey's
+    expect(computeLineKey('nce_invoice', (c) => NCE_ROW[c] ?? '', '+')).toBe(l.lineKey);
   });
 
   it('keeps price scale (6+ decimals) and accepts exponent notation exactly', () => {

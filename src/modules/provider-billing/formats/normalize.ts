@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { currencyExponent, isCurrency } from '../../../core/currencies.js';
 import { formatScaled, pow10, type Scaled } from '../../../core/money.js';
-import type { ReconFormat } from './columns.js';
+import { canonicalColumns, type ReconFormat } from './columns.js';
+import { Hash128Builder } from './hash128.js';
 
 /**
  * Normalize one data row of a reconciliation file into a CanonicalLine. Pure.
@@ -366,14 +366,17 @@ export const LINE_KEY_COLUMNS: Readonly<Record<ReconFormat, readonly string[]>> 
 const DATE_COLUMNS = new Set(['ChargeStartDate', 'ChargeEndDate', 'UsageDate']);
 
 /**
- * `format:` + the first 22 base64url characters (132 bits) of SHA-256 over the JSON array of the
- * normalized key parts and the direction. Short keys keep the unique index small; 132 bits make a
- * collision between two different lines of one account practically impossible. Repeats of one key
- * within a file get "#2", "#3"… in file order, assigned by the importer in SQL.
+ * `format:` + 22 base64url characters: the 128-bit MurmurHash3 (hash128.ts) of the normalized key
+ * parts, each written as `length:text` (so no two part lists give the same input), and the
+ * direction. Short keys keep the unique index small. Repeats of one key within a file get "#2",
+ * "#3"… in file order, assigned by the importer in SQL.
  */
 export function lineKeyOf(format: ReconFormat, parts: readonly string[]): string {
-  return `${format}:${createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 22)}`;
+  for (const p of parts) keyHash.addPart(p);
+  return `${format}:${keyHash.digest()}`;
 }
+
+const keyHash = new Hash128Builder();
 
 export function computeLineKey(format: ReconFormat, value: (column: string) => string, direction: '+' | '-' | '0'): string {
   const parts: string[] = [format];
@@ -383,7 +386,7 @@ export function computeLineKey(format: ReconFormat, value: (column: string) => s
 }
 
 function keyPart(col: string, raw: string): string {
-  if (col === 'ChargeType') return chargeKey(raw);
+  if (col === 'ChargeType') return chargeKeyCache.get(raw);
   if (DATE_COLUMNS.has(col)) return cachedDate(raw) ?? raw.toLowerCase();
   if (col === 'SubscriptionId' || col === 'CustomerId') return (normalizeTenantId(raw) ?? '').toLowerCase();
   return raw.toLowerCase();
@@ -406,6 +409,7 @@ class SmallCache<V> {
 }
 const dateCache = new SmallCache(parseReconDate);
 const chargeCache = new SmallCache(normalizeChargeType);
+const chargeKeyCache = new SmallCache(chargeKey);
 const currencyCache = new SmallCache((v: string) => (isCurrency(v.toUpperCase()) ? v.toUpperCase() : null));
 const cachedDate = (t: string) => dateCache.get(t);
 
@@ -578,7 +582,8 @@ const signOf = (minor: string): '+' | '-' | '0' => (minor === '0' ? '0' : minor.
  */
 export class RowNormalizer {
   private readonly src: Sources;
-  private readonly at: (column: string) => number;
+  /** every column of the format → its cell index, -1 when the file lacks it */
+  private readonly ix: Record<string, number>;
   private readonly keyCols: { col: string; index: number }[];
   private readonly isNce: boolean;
   // per-row state (one row at a time)
@@ -591,14 +596,15 @@ export class RowNormalizer {
     mapping: Readonly<Record<string, number>>,
   ) {
     this.src = SOURCES[format];
-    this.at = (column) => mapping[column] ?? -1;
+    this.ix = {};
+    for (const c of canonicalColumns(format)) this.ix[c] = mapping[c] ?? -1;
     this.keyCols = LINE_KEY_COLUMNS[format].map((col) => ({ col, index: mapping[col] ?? -1 }));
     this.isNce = format === 'nce_invoice' || format === 'nce_daily_usage';
   }
 
   private value(column: string | null): string {
     if (column === null) return '';
-    const i = this.at(column);
+    const i = this.ix[column] ?? -1;
     return i < 0 ? '' : (this.cells[i] ?? '').trim();
   }
 
@@ -729,36 +735,47 @@ export class RowNormalizer {
     }
 
     // text columns (checked like the rest: a NUL rejects the row)
-    const texts = {
-      invoiceNumber: this.text('InvoiceNumber'),
-      customerTenantId: normalizeTenantId(this.text('CustomerId') ?? ''),
-      customerName: this.text(src.customerName),
-      customerDomain: this.text(src.customerDomain),
-      subscriptionId: this.text(format === 'legacy_license' ? 'SyndicationPartnerSubscriptionNumber' : 'SubscriptionId') ?? (format === 'legacy_license' ? this.text('SubscriptionId') : null),
-      orderId: this.text('OrderId'),
-      productId: this.text(src.productId),
-      skuId: this.text('SkuId'),
-      availabilityId: this.text('AvailabilityId'),
-      skuName: this.text(src.skuName),
-      productName: this.text(src.productName),
-      mpnId: this.text('MPNID'),
-      resellerMpnId: this.text('ResellerMPNID'),
-    };
+    const invoiceNumber = this.text('InvoiceNumber');
+    const customerTenantId = normalizeTenantId(this.text('CustomerId') ?? '');
+    const customerName = this.text(src.customerName);
+    const customerDomain = this.text(src.customerDomain);
+    const subscriptionId = this.text(format === 'legacy_license' ? 'SyndicationPartnerSubscriptionNumber' : 'SubscriptionId') ?? (format === 'legacy_license' ? this.text('SubscriptionId') : null);
+    const orderId = this.text('OrderId');
+    const productId = this.text(src.productId);
+    const skuId = this.text('SkuId');
+    const availabilityId = this.text('AvailabilityId');
+    const skuName = this.text(src.skuName);
+    const productName = this.text(src.productName);
+    const mpnId = this.text('MPNID');
+    const resellerMpnId = this.text('ResellerMPNID');
 
     if (errors.length > before || !currency || !chargeStart || !chargeEnd || quantity === null || billableQuantity === null) return null;
 
     const signedMinor = subtotal ?? amount;
     const direction = signedMinor !== null ? signOf(signedMinor) : preTaxExact !== null ? decimalSign(preTaxExact) : total !== null ? signOf(total) : '0';
-    const parts: string[] = [format];
-    for (const k of this.keyCols) parts.push(keyPart(k.col, k.index < 0 ? '' : (cells[k.index] ?? '').trim()));
-    parts.push(direction);
+    // the key, as lineKeyOf computes it, without an array of parts
+    keyHash.addPart(format);
+    for (const k of this.keyCols) keyHash.addPart(keyPart(k.col, k.index < 0 ? '' : (cells[k.index] ?? '').trim()));
+    keyHash.addPart(direction);
     const meter = this.value('MeterDescription');
 
     return {
       format,
       line,
-      lineKey: lineKeyOf(format, parts),
-      ...texts,
+      lineKey: `${format}:${keyHash.digest()}`,
+      invoiceNumber,
+      customerTenantId,
+      customerName,
+      customerDomain,
+      subscriptionId,
+      orderId,
+      productId,
+      skuId,
+      availabilityId,
+      skuName,
+      productName,
+      mpnId,
+      resellerMpnId,
       chargeType,
       chargeTypeRaw,
       chargeStart,
