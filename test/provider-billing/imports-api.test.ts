@@ -65,7 +65,12 @@ describe('POST /api/provider-billing/imports', () => {
     const viewer = await signIn(app, (await makeUser(deps, 'viewer')).email);
     expect((await upload({}, { name: 'x.csv', content: 'a' }, viewer.headers)).statusCode).toBe(403);
     const json = await app.inject({ method: 'POST', url: '/api/provider-billing/imports', headers: billing.headers, payload: { file: 'x' } });
-    expect(json.statusCode).toBe(415);
+    expect(json.statusCode).toBe(400);
+    expect(json.json()).toMatchObject({ code: 'recon.invoice_reference', field: '/providerInvoiceId' });
+    const unknown = await app.inject({ method: 'POST', url: '/api/provider-billing/imports', headers: billing.headers, payload: { providerInvoiceId: 'pin_nope' } });
+    expect(unknown.statusCode).toBe(404);
+    const text = await app.inject({ method: 'POST', url: '/api/provider-billing/imports', headers: { ...billing.headers, 'content-type': 'text/plain' }, payload: 'x' });
+    expect(text.statusCode).toBe(415);
   });
 
   describe('in the background (202, then poll)', () => {

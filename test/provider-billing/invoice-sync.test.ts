@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDeps, type TestDeps } from '../helpers/store.js';
+import { makeUser, signIn, testApp } from '../helpers/http.js';
 import { cliActor } from '../../src/db/tx.js';
 import { parseMoney } from '../../src/core/money.js';
 import { dispatchDue } from '../../src/jobs/dispatcher.js';
@@ -65,6 +66,22 @@ describe.each(['germany', 'china'] as const)('provider invoice sync (%s cloud)',
     const r = await syncProviderInvoices(deps, actor, accountId);
     expect(r).toMatchObject({ created: 0, updated: 0, linesImported: [], errors: [] });
     expect(await deps.db.selectFrom('recon_lines').select(deps.db.fn.countAll<bigint>().as('n')).executeTakeFirstOrThrow()).toEqual(lines);
+  });
+
+  it('imports an invoice again by reference through the imports API, adding nothing new', async () => {
+    const app = await testApp(deps);
+    try {
+      const billing = await signIn(app, (await makeUser(deps, 'billing')).email);
+      const inv = (await findByNumber(deps.db, accountId, sim.invoices(tenant)[0]!.id))!;
+      const res = await app.inject({ method: 'POST', url: '/api/provider-billing/imports', headers: billing.headers, payload: { providerInvoiceId: inv.id } });
+      expect(res.statusCode).toBe(200);
+      const body = res.json();
+      expect(body).toMatchObject({ providerInvoiceId: inv.id, invoiceNumber: inv.invoiceNumber, errors: [] });
+      expect(body.imports.length).toBe(Object.keys(inv.lineItemCounts).length);
+      for (const i of body.imports) expect(i).toMatchObject({ imported: 0, duplicates: i.rows });
+    } finally {
+      await app.close();
+    }
   });
 
   it('imports a new invoice when invoice-ready arrives, and retries line items the provider failed to serve', async () => {

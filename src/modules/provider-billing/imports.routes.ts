@@ -13,6 +13,8 @@ import { DateTime, problemResponses } from '../../http/schemas.js';
 import { RECON_FORMATS, type ReconFormat } from './formats/columns.js';
 import { importRecon, type ImportSummary } from './import-recon.js';
 import { getImportRun, startImportRun, type RunView } from './import-runs.js';
+import { findProviderInvoice } from './invoices.repo.js';
+import { syncProviderInvoices } from './sync-invoices.js';
 
 /**
  * Uploads up to this size are imported while the request waits (201/200/422 with the summary, as
@@ -35,6 +37,13 @@ const Summary = z.object({
   errors: z.array(z.object({ line: z.number().int(), column: z.string().nullable(), value: z.string().nullable(), code: z.string(), message: z.string(), blob: z.string().optional() })),
   totals: Totals,
   unmatched: Unmatched,
+});
+const ByInvoiceIn = z.strictObject({ providerInvoiceId: z.string().min(1).max(64) });
+const ByInvoiceOut = z.object({
+  providerInvoiceId: z.string(),
+  invoiceNumber: z.string(),
+  imports: z.array(z.object({ invoiceNumber: z.string(), group: z.string(), importId: z.string().nullable(), rows: z.number().int(), imported: z.number().int(), duplicates: z.number().int() })),
+  errors: z.array(z.object({ invoiceNumber: z.string().nullable(), code: z.string(), message: z.string() })),
 });
 const ImportOut = z.object({
   id: z.string(),
@@ -122,15 +131,26 @@ export function importRoutes(app: FastifyInstance, deps: Deps): void {
       schema: {
         tags: ['provider-billing'],
         summary:
-          'Import a reconciliation file (multipart: file, providerAccountId?, format?) — CSV, a Graph export JSON-lines file (.jsonl, .json.gz) — all or nothing; the same file twice adds nothing. ' +
+          'Import a reconciliation file (multipart: file, providerAccountId?, format?), or, with a JSON body {"providerInvoiceId": …}, the line items of a provider invoice fetched through the provider API (200 with one import per line-item group) — CSV, a Graph export JSON-lines file (.jsonl, .json.gz) — all or nothing; the same file twice adds nothing. ' +
           `Up to ${SYNC_UPLOAD_LIMIT / 1024 / 1024} MB the answer is the summary (201, 200 for a duplicate, 422 for a rejected file); larger files answer 202 with a run to poll at GET /api/provider-billing/imports/{id}. ?wait=true|false chooses explicitly.`,
         consumes: ['multipart/form-data'],
         querystring: z.strictObject({ wait: z.enum(['true', 'false']).optional() }),
-        response: { ...problemResponses, 200: Summary, 201: Summary, 202: ImportState, 422: z.object({ type: z.string(), code: z.string(), title: z.string(), status: z.number(), summary: Summary }) },
+        response: { ...problemResponses, 200: z.union([Summary, ByInvoiceOut]), 201: Summary, 202: ImportState, 422: z.object({ type: z.string(), code: z.string(), title: z.string(), status: z.number(), summary: Summary }) },
       },
     },
     async (req, reply) => {
-      if (!req.isMultipart()) throw new AppError('unsupported_media', 'unsupported_media');
+      if (!req.isMultipart()) {
+        // a reference to a provider invoice: fetch its line items through the provider API and import them
+        if (!/json/i.test(req.headers['content-type'] ?? '')) throw new AppError('unsupported_media', 'unsupported_media');
+        const ref = ByInvoiceIn.safeParse(req.body);
+        if (!ref.success) throw new AppError('bad_request', 'recon.invoice_reference', {}, { field: '/providerInvoiceId' });
+        const inv = await findProviderInvoice(deps.db, ref.data.providerInvoiceId);
+        if (!inv) throw new AppError('not_found', 'not_found', { entity: 'provider_invoice', id: ref.data.providerInvoiceId }, { field: '/providerInvoiceId' });
+        if (inv.source !== 'api') throw new AppError('conflict', 'recon.invoice_not_from_api', { number: inv.invoiceNumber }, { field: '/providerInvoiceId' });
+        const r = await syncProviderInvoices(deps, actorOf(req), inv.providerAccountId, { invoiceNumber: inv.invoiceNumber, reimport: true });
+        if (r.invoices === 0) throw new AppError('not_found', 'recon.invoice_not_at_provider', { number: inv.invoiceNumber }, { field: '/providerInvoiceId' });
+        return reply.code(200).send({ providerInvoiceId: inv.id, invoiceNumber: inv.invoiceNumber, imports: r.linesImported, errors: r.errors });
+      }
       const dir = mkdtempSync(join(tmpdir(), 'pd-upload-'));
       const cleanup = () => rmSync(dir, { recursive: true, force: true });
       let handedOver = false;
