@@ -312,19 +312,22 @@ async function merge(deps: Deps, actor: Actor, conn: Connection, table: string, 
   const keyed = sql`SELECT ${accountId}, ${importId}, CASE WHEN n = 1 THEN line_key ELSE line_key || '#' || n END, ${sql.raw(cols)}
       FROM (SELECT s.*, row_number() OVER (PARTITION BY line_key ORDER BY seq) AS n FROM ${sql.table(table)} s) s`;
   const first = !(await sql<{ any: boolean }>`SELECT EXISTS (SELECT 1 FROM recon_lines WHERE provider_account_id = ${accountId}) AS any`.execute(conn.db)).rows[0]!.any;
-  const merged = first
-    ? await sql<{ imported: number; changed: number }>`
-      WITH m AS (INSERT INTO recon_lines (provider_account_id, import_id, line_key, ${sql.raw(cols)}) ${keyed} RETURNING 1)
-      SELECT count(*)::int AS imported, count(*)::int AS changed FROM m`.execute(conn.db)
-    : await sql<{ imported: number; changed: number }>`
-    WITH m AS (
-      INSERT INTO recon_lines (provider_account_id, import_id, line_key, ${sql.raw(cols)}) ${keyed}
-      ON CONFLICT (provider_account_id, line_key) DO UPDATE SET
-        ${sql.raw(DATA_COLUMNS.map((c) => `${c} = EXCLUDED.${c}`).join(', '))}, import_id = EXCLUDED.import_id
-      WHERE (${sql.raw(DATA_COLUMNS.map((c) => `recon_lines.${c}`).join(', '))}) IS DISTINCT FROM (${sql.raw(DATA_COLUMNS.map((c) => `EXCLUDED.${c}`).join(', '))})
-      RETURNING (xmax = 0) AS inserted)
-    SELECT (count(*) FILTER (WHERE inserted))::int AS imported, count(*)::int AS changed FROM m`.execute(conn.db);
-  const { imported, changed } = merged.rows[0]!;
+  let imported: number;
+  let changed: number;
+  if (first) {
+    imported = changed = Number((await sql`INSERT INTO recon_lines (provider_account_id, import_id, line_key, ${sql.raw(cols)}) ${keyed}`.execute(conn.db)).numAffectedRows ?? 0);
+  } else {
+    ({ imported, changed } = (
+      await sql<{ imported: number; changed: number }>`
+      WITH m AS (
+        INSERT INTO recon_lines (provider_account_id, import_id, line_key, ${sql.raw(cols)}) ${keyed}
+        ON CONFLICT (provider_account_id, line_key) DO UPDATE SET
+          ${sql.raw(DATA_COLUMNS.map((c) => `${c} = EXCLUDED.${c}`).join(', '))}, import_id = EXCLUDED.import_id
+        WHERE (${sql.raw(DATA_COLUMNS.map((c) => `recon_lines.${c}`).join(', '))}) IS DISTINCT FROM (${sql.raw(DATA_COLUMNS.map((c) => `EXCLUDED.${c}`).join(', '))})
+        RETURNING (xmax = 0) AS inserted)
+      SELECT (count(*) FILTER (WHERE inserted))::int AS imported, count(*)::int AS changed FROM m`.execute(conn.db)
+    ).rows[0]!);
+  }
   const replaced = changed - imported;
   const totals = (
     await sql<{ currency: string; subtotal: string | null; tax: string | null; total: string | null }>`
