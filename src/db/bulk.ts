@@ -64,7 +64,7 @@ export interface CopyWriter {
 
 /** Bytes sent to the server at a time / loaded by one COPY statement on PGlite. */
 const SERVER_BATCH = 256 * 1024;
-const EMBEDDED_BATCH = 8 * 1024 * 1024;
+const EMBEDDED_BATCH = 4 * 1024 * 1024;
 
 /** Lines are UTF-8-encoded straight into fixed buffers (no joined strings): `take` hands out the filled part. */
 class LineBuffer {
