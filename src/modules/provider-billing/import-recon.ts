@@ -15,11 +15,12 @@ import { openFileSource, recordsSource, type ReconSource, type SourceKind } from
 /**
  * Import reconciliation lines: all or nothing, idempotent.
  *
- * One transaction on one connection. The source (formats/sources.ts: a CSV, a Graph export, or
- * records from the provider API) streams rows through the normalizer straight into ONE COPY into a
- * temporary staging table, so parsing, validation and loading overlap on a server. Any bad row:
- * the COPY is abandoned, the transaction rolled back, and the summary lists the bad rows (the first
- * 1,000) — nothing is stored. Otherwise one INSERT … SELECT merges the staging table into
+ * The source (formats/sources.ts: a CSV, a Graph export, or records from the provider API) streams
+ * rows through the normalizer straight into ONE COPY into a temporary staging table, so parsing,
+ * validation and loading overlap on a server (there, all of it is one transaction on one
+ * connection; on PGlite the staging table is loaded outside a transaction and only the merge is
+ * one). Any bad row: the COPY is abandoned, the transaction rolled back, and the summary lists the
+ * bad rows (the first 1,000) — nothing is stored. Otherwise one INSERT … SELECT merges the staging table into
  * recon_lines in line-key order (so the unique index is filled left to right): repeats of one key
  * within the file get "#2", "#3"… in file order (row_number over the key), a key already stored
  * is replaced only when something in the line changed (counted as `replaced`, audited), an
