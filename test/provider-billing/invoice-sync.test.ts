@@ -59,6 +59,9 @@ describe.each(['germany', 'china'] as const)('provider invoice sync (%s cloud)',
     // every customer and subscription of the lines is known after the customer sync (Azure usage
     // lines name the Azure subscriptions under the plan; license lines the Partner Center id)
     expect(await unmatchedGroups(deps.db, { accountId, limit: 10 })).toEqual([]);
+    const imports = await deps.db.selectFrom('recon_imports').select('unmatched').where('provider_account_id', '=', accountId).execute();
+    expect(imports.length).toBeGreaterThan(0);
+    for (const i of imports) expect(i.unmatched).toEqual({ customers: 0, subscriptions: 0 });
   });
 
   it('adds nothing when run again', async () => {

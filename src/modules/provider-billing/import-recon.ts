@@ -347,7 +347,8 @@ async function merge(deps: Deps, actor: Actor, conn: Connection, table: string, 
           WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.provider_account_id = ${accountId} AND lower(c.tenant_id) = s.id)) AS customers,
         (SELECT count(*)::int FROM (SELECT DISTINCT lower(subscription_provider_id) AS id FROM ${sql.table(table)} WHERE subscription_provider_id IS NOT NULL) s
           WHERE NOT EXISTS (SELECT 1 FROM subscriptions x JOIN customers c ON c.id = x.customer_id
-            WHERE c.provider_account_id = ${accountId} AND lower(x.provider_subscription_id) = s.id)) AS subscriptions`.execute(conn.db)
+            WHERE c.provider_account_id = ${accountId}
+              AND (lower(x.provider_subscription_id) = s.id OR x.azure_entitlements @> jsonb_build_array(jsonb_build_object('id', s.id))))) AS subscriptions`.execute(conn.db)
   ).rows[0]!;
   const duplicates = staged.rows - changed;
   await conn.db
