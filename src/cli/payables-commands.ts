@@ -23,8 +23,8 @@ export function payablesCommands(program: Command, ctx: CliContext): void {
         ctx,
         async (o: { all?: boolean }) =>
           withDeps(ctx, 'payables list', async (deps) => {
-            const day = today(deps.clock.now());
-            const items = (await listProviderInvoices(deps.db, { limit: 5_000 })).map((i) => withPayable(i, day)).filter((i) => o.all || i.payable.balance > 0n);
+            const day = today(deps.clock.now(), deps.config.businessTimeZone);
+            const items = (await listProviderInvoices(deps.db, { unpaidOnly: !o.all, limit: 5_000 })).map((i) => withPayable(i, day)).filter((i) => o.all || i.payable.balance > 0n);
             items.sort((a, b) => a.dueDate.localeCompare(b.dueDate));
             return {
               asOf: day,

@@ -35,6 +35,12 @@ describe('configuration', () => {
     expect(err({ PARTNERDESK_DB_SCHEMA: 'other' }).params.name).toBe('PARTNERDESK_DB_SCHEMA'); // embedded has one schema
     expect(err({ PARTNERDESK_ADMIN_EMAIL: 'a@b.c' }).params.name).toBe('PARTNERDESK_ADMIN_PASSWORD');
     expect(err({ PARTNERDESK_CLOCK_START: 'yesterday' }).params.name).toBe('PARTNERDESK_CLOCK_START');
+    expect(err({ PARTNERDESK_BUSINESS_TIME_ZONE: 'Mars/Olympus' }).params.name).toBe('PARTNERDESK_BUSINESS_TIME_ZONE');
+  });
+
+  it('takes the business time zone, UTC by default', () => {
+    expect(parseConfig({}, '/srv/desk').businessTimeZone).toBe('UTC');
+    expect(parseConfig({ PARTNERDESK_BUSINESS_TIME_ZONE: 'Asia/Shanghai' }, '/srv/desk').businessTimeZone).toBe('Asia/Shanghai');
   });
 
   it('refuses unknown PARTNERDESK_ settings (typos)', () => {

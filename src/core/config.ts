@@ -41,6 +41,8 @@ export interface Config {
   mailLocale: Locale;
   /** PARTNERDESK_FINANCE_EMAILS: finance addresses besides the admin and billing users */
   financeEmails: string[];
+  /** PARTNERDESK_BUSINESS_TIME_ZONE: the partner's own IANA zone; "today" for due dates and payments */
+  businessTimeZone: string;
 }
 
 /** The PARTNERDESK_* variables the desk knows; any other one is a typo and is refused. */
@@ -67,6 +69,7 @@ export const KNOWN_VARS = [
   'PARTNERDESK_MAIL_FROM',
   'PARTNERDESK_MAIL_LOCALE',
   'PARTNERDESK_FINANCE_EMAILS',
+  'PARTNERDESK_BUSINESS_TIME_ZONE',
   // read by the test harness (scripts/test.mjs, test/), never by the desk itself
   'PARTNERDESK_TEST_STORE',
   'PARTNERDESK_TEST_DATABASE_URL',
@@ -180,6 +183,7 @@ export function parseConfig(env: Env, cwd: string): Config {
     adminPassword,
     cliLocale,
     ...parseMail(env),
+    businessTimeZone: parseTimeZone(env.PARTNERDESK_BUSINESS_TIME_ZONE),
   };
 }
 
@@ -213,6 +217,15 @@ function parseMail(env: Env): Pick<Config, 'smtpUrl' | 'mailFrom' | 'mailLocale'
     if (!financeEmails.some((x) => x.toLowerCase() === a.toLowerCase())) financeEmails.push(a);
   }
   return { smtpUrl, mailFrom: { name: (m[1] ?? '').trim(), address }, mailLocale, financeEmails };
+}
+
+function parseTimeZone(raw: string | undefined): string {
+  if (!raw) return 'UTC';
+  try {
+    return new Intl.DateTimeFormat('en', { timeZone: raw.trim() }).resolvedOptions().timeZone;
+  } catch {
+    throw invalid('PARTNERDESK_BUSINESS_TIME_ZONE', raw, 'an IANA time zone, e.g. Europe/Berlin');
+  }
 }
 
 function parseCron(raw: string | undefined): string {

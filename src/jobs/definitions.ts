@@ -58,9 +58,18 @@ export function jobDefinitions(deps: Deps): JobDefinition[] {
       cron: '30 6 * * *',
       handler: async () => {
         const accounts = await deps.db.selectFrom('provider_accounts').select('id').where('status', '=', 'active').where('secret_enc', 'is not', null).execute();
-        const synced = [];
-        for (const a of accounts) synced.push({ account: a.id, ...(await syncProviderInvoices(deps, systemActor, a.id)) });
-        return { synced: synced.map((s) => ({ account: s.account, created: s.created, errors: s.errors.length })), notices: await sendPayableNotices(deps) };
+        const synced: { account: string; created?: number; errors: number | string }[] = [];
+        for (const a of accounts) {
+          // one account failing must not keep the others, or the reminders, from running
+          try {
+            const r = await syncProviderInvoices(deps, systemActor, a.id);
+            synced.push({ account: a.id, created: r.created, errors: r.errors.length });
+          } catch (err) {
+            deps.log.warn({ err, account: a.id }, 'provider invoice sync failed');
+            synced.push({ account: a.id, errors: err instanceof Error ? err.message : String(err) });
+          }
+        }
+        return { synced, notices: await sendPayableNotices(deps) };
       },
     },
     {

@@ -41,6 +41,10 @@ describe('provider invoices and payables API', () => {
         nceRow(2, { CustomerId: tenant, InvoiceNumber: 'G0001', SubscriptionId: 's-2' }), // 2 and 2: no difference
         nceRow(3, { CustomerId: tenant, InvoiceNumber: 'G0001', SubscriptionId: 's-3' }), // unknown subscription
         nceRow(4, { CustomerId: 'ffffffff-0000-0000-0000-000000000000', CustomerName: 'Unknown AG', InvoiceNumber: 'G0001', SubscriptionId: 's-4' }),
+        // on G0005, s-1 changed seats mid-month: a refund of its 2 and a charge for 7 from 15 Oct
+        nceRow(5, { CustomerId: tenant, InvoiceNumber: 'G0005', SubscriptionId: 's-1' }),
+        nceRow(6, { CustomerId: tenant, InvoiceNumber: 'G0005', SubscriptionId: 's-1', ChargeType: 'refund', Quantity: '-2', BillableQuantity: '-2', Subtotal: '-5.00', TaxTotal: '-0.95', Total: '-5.95', ChargeStartDate: '2026-10-15' }),
+        nceRow(7, { CustomerId: tenant, InvoiceNumber: 'G0005', SubscriptionId: 's-1', ChargeType: 'new', Quantity: '7', BillableQuantity: '7', UnitPrice: '5.00', EffectiveUnitPrice: '5.00', Subtotal: '35.00', TaxTotal: '6.65', Total: '41.65', ChargeStartDate: '2026-10-15' }),
       ]),
     );
     const s = await importRecon(deps, cliActor('test'), { path: file, providerAccountId: accountId });
@@ -65,6 +69,11 @@ describe('provider invoices and payables API', () => {
     const dup = await send('POST', '/api/provider-billing/invoices', { providerAccountId: accountId, invoiceNumber: 'G0001', invoiceDate: '2026-11-08', currency: 'EUR', total: '1.00' });
     expect(dup.statusCode).toBe(409);
     expect(dup.json()).toMatchObject({ code: 'provider_invoices.exists', field: '/invoiceNumber' });
+    // the same number typed in lower case is the same invoice
+    expect((await send('POST', '/api/provider-billing/invoices', { providerAccountId: accountId, invoiceNumber: ' g0001 ', invoiceDate: '2026-11-08', currency: 'EUR', total: '1.00' })).statusCode).toBe(409);
+    expect((await send('POST', '/api/provider-billing/invoices', { providerAccountId: accountId, invoiceNumber: 'G0003', invoiceDate: '0000-01-01', currency: 'EUR', total: '1.00' })).json()).toMatchObject({ field: '/invoiceDate' });
+    expect((await send('POST', '/api/provider-billing/invoices', { providerAccountId: accountId, invoiceNumber: 'G0003', invoiceDate: '2026-11-08', currency: 'CLF', total: '999999999999999' })).json()).toMatchObject({ code: 'provider_invoices.bad_amount', field: '/total' });
+    expect((await send('POST', '/api/provider-billing/invoices', { providerAccountId: accountId, invoiceNumber: 'G0003', invoiceDate: '2026-11-08', dueDate: '2026-11-01', currency: 'EUR', total: '1.00' })).json()).toMatchObject({ code: 'provider_invoices.due_before_invoice', field: '/dueDate' });
     const bad = await send('POST', '/api/provider-billing/invoices', { providerAccountId: accountId, invoiceNumber: 'G0002', invoiceDate: '2026-11-08', currency: 'JPY', total: '1.5' });
     expect(bad.json()).toMatchObject({ code: 'provider_invoices.bad_amount', field: '/total' });
     expect((await send('POST', '/api/provider-billing/invoices', { providerAccountId: accountId, invoiceNumber: 'G9', invoiceDate: '2026-11-08', currency: 'EUR', total: '1' }, viewer)).statusCode).toBe(403);
@@ -80,6 +89,16 @@ describe('provider invoices and payables API', () => {
     expect(seats['s-3']).toMatchObject({ billed: '2', expected: null, deskSubscriptionId: null });
     const reasons = body.unmatched.map((u: { subscriptionId: string; reason: string }) => `${u.subscriptionId}:${u.reason}`).sort();
     expect(reasons).toEqual(['s-3:subscription', 's-4:customer']);
+  });
+
+  it('counts the seats of the latest charge after a mid-period seat change, with refunds as credits', async () => {
+    const inv = (await send('POST', '/api/provider-billing/invoices', { providerAccountId: accountId, invoiceNumber: 'g0005', invoiceDate: '2026-11-08', currency: 'EUR', total: '47.60' })).json();
+    expect(inv.invoiceNumber).toBe('G0005');
+    const body = (await get(`/api/provider-billing/invoices/${inv.id}`)).json();
+    expect(body.tieOut).toMatchObject({ status: 'tied', lines: 3, credits: '-5.95' });
+    expect(body.seats).toEqual([expect.objectContaining({ subscriptionId: 's-1', billed: '7', expected: 5, chargeStart: '2026-10-15' })]);
+    const paid = await send('POST', `/api/provider-billing/invoices/${inv.id}/payments`, { amount: '47.60', currency: 'EUR', paidOn: '2026-11-10', method: 'direct_debit' });
+    expect(paid.json()).toMatchObject({ status: 'paid', balance: '0.00' });
   });
 
   it('explains a difference: a total one cent off over four lines is rounding; a larger one is an adjustment', async () => {
@@ -101,6 +120,13 @@ describe('provider invoices and payables API', () => {
     expect(over.json()).toMatchObject({ code: 'provider_invoices.overpayment', field: '/amount' });
     expect((await send('POST', `/api/provider-billing/invoices/${invoiceId}/payments`, { amount: '1.00', currency: 'USD', paidOn: '2026-11-10', method: 'card' })).json()).toMatchObject({ code: 'provider_invoices.currency_mismatch' });
     expect((await send('POST', `/api/provider-billing/invoices/${invoiceId}/payments`, { amount: '-1', currency: 'EUR', paidOn: '2026-11-10', method: 'card' })).json()).toMatchObject({ code: 'provider_invoices.amount_not_positive' });
+    // the same bank reference twice is the same payment entered twice; future dates and viewers are refused
+    expect((await send('POST', `/api/provider-billing/invoices/${invoiceId}/payments`, { amount: '1.00', currency: 'EUR', paidOn: '2026-11-10', method: 'bank_transfer', reference: 'PAY-1' })).json()).toMatchObject({ code: 'provider_invoices.duplicate_payment', field: '/reference' });
+    expect((await send('POST', `/api/provider-billing/invoices/${invoiceId}/payments`, { amount: '1.00', currency: 'EUR', paidOn: '2026-11-11', method: 'card' })).json()).toMatchObject({ code: 'provider_invoices.paid_in_future', field: '/paidOn' });
+    expect((await send('POST', `/api/provider-billing/invoices/${invoiceId}/payments`, { amount: '1.00', currency: 'EUR', paidOn: '2026-11-10', method: 'card' }, viewer)).statusCode).toBe(403);
+    expect((await send('PUT', `/api/provider-billing/invoices/${invoiceId}/schedule`, { date: '2026-11-01' })).json()).toMatchObject({ code: 'provider_invoices.schedule_in_past', field: '/date' });
+    expect((await send('PUT', `/api/provider-billing/invoices/${invoiceId}/schedule`, { date: '2027-02-01' })).json()).toMatchObject({ code: 'provider_invoices.schedule_after_due', field: '/date' });
+    expect((await send('PUT', `/api/provider-billing/invoices/${invoiceId}/schedule`, { date: '2026-12-20' }, viewer)).statusCode).toBe(403);
     const sched = await send('PUT', `/api/provider-billing/invoices/${invoiceId}/schedule`, { date: '2026-12-20' });
     expect(sched.json()).toMatchObject({ status: 'scheduled', scheduledFor: '2026-12-20' });
 

@@ -133,7 +133,7 @@ export function importRoutes(app: FastifyInstance, deps: Deps): void {
         summary:
           'Import a reconciliation file (multipart: file, providerAccountId?, format?), or, with a JSON body {"providerInvoiceId": …}, the line items of a provider invoice fetched through the provider API (200 with one import per line-item group) — CSV, a Graph export JSON-lines file (.jsonl, .json.gz) — all or nothing; the same file twice adds nothing. ' +
           `Up to ${SYNC_UPLOAD_LIMIT / 1024 / 1024} MB the answer is the summary (201, 200 for a duplicate, 422 for a rejected file); larger files answer 202 with a run to poll at GET /api/provider-billing/imports/{id}. ?wait=true|false chooses explicitly.`,
-        consumes: ['multipart/form-data'],
+        consumes: ['multipart/form-data', 'application/json'],
         querystring: z.strictObject({ wait: z.enum(['true', 'false']).optional() }),
         response: { ...problemResponses, 200: z.union([Summary, ByInvoiceOut]), 201: Summary, 202: ImportState, 422: z.object({ type: z.string(), code: z.string(), title: z.string(), status: z.number(), summary: Summary }) },
       },
@@ -148,6 +148,8 @@ export function importRoutes(app: FastifyInstance, deps: Deps): void {
         if (!inv) throw new AppError('not_found', 'not_found', { entity: 'provider_invoice', id: ref.data.providerInvoiceId }, { field: '/providerInvoiceId' });
         if (inv.source !== 'api') throw new AppError('conflict', 'recon.invoice_not_from_api', { number: inv.invoiceNumber }, { field: '/providerInvoiceId' });
         const r = await syncProviderInvoices(deps, actorOf(req), inv.providerAccountId, { invoiceNumber: inv.invoiceNumber, reimport: true });
+        const providerDown = r.errors.find((e) => e.invoiceNumber === null && e.code.startsWith('provider.'));
+        if (providerDown) throw new AppError('unavailable', 'recon.provider_unavailable', { reason: providerDown.message });
         if (r.invoices === 0) throw new AppError('not_found', 'recon.invoice_not_at_provider', { number: inv.invoiceNumber }, { field: '/providerInvoiceId' });
         return reply.code(200).send({ providerInvoiceId: inv.id, invoiceNumber: inv.invoiceNumber, imports: r.linesImported, errors: r.errors });
       }

@@ -79,7 +79,7 @@ function toInvoice(r: Row): ProviderInvoice {
 
 export const withPayable = (inv: ProviderInvoice, today: string): ProviderInvoiceWithPayable => ({
   ...inv,
-  payable: payableOf({ total: inv.total, paid: inv.paid, dueDate: inv.dueDate, scheduledFor: inv.scheduledFor }, today),
+  payable: payableOf({ total: inv.total, paid: inv.paid, providerPaid: inv.providerPaid, dueDate: inv.dueDate, scheduledFor: inv.scheduledFor }, today),
 });
 
 export async function findProviderInvoice(db: Executor, id: string): Promise<ProviderInvoice | undefined> {
@@ -87,13 +87,25 @@ export async function findProviderInvoice(db: Executor, id: string): Promise<Pro
   return r ? toInvoice(r) : undefined;
 }
 
+/** Invoice numbers compare trimmed and upper-case ("g012345678" typed by hand is the API's G012345678). */
+export const normalizeInvoiceNumber = (n: string) => n.trim().toUpperCase();
+
 export async function findByNumber(db: Executor, accountId: string, invoiceNumber: string): Promise<ProviderInvoice | undefined> {
-  const r = await baseQuery(db).where('i.provider_account_id', '=', accountId).where('i.invoice_number', '=', invoiceNumber).executeTakeFirst();
+  const r = await baseQuery(db).where('i.provider_account_id', '=', accountId).where('i.invoice_number', '=', normalizeInvoiceNumber(invoiceNumber)).executeTakeFirst();
   return r ? toInvoice(r) : undefined;
 }
 
-export async function listProviderInvoices(db: Executor, q: { accountId?: string | undefined; from?: string | undefined; to?: string | undefined; limit: number }): Promise<ProviderInvoice[]> {
+export async function listProviderInvoices(
+  db: Executor,
+  q: { accountId?: string | undefined; from?: string | undefined; to?: string | undefined; unpaidOnly?: boolean; limit: number },
+): Promise<ProviderInvoice[]> {
   let query = baseQuery(db);
+  if (q.unpaidOnly) {
+    query = query
+      .where('i.total', '>', 0n)
+      .whereRef('i.provider_paid', '<', 'i.total')
+      .where((eb) => eb(eb.selectFrom('provider_payments as p').whereRef('p.provider_invoice_id', '=', 'i.id').select(sql<bigint>`coalesce(sum(p.amount), 0)`.as('s')), '<', eb.ref('i.total')));
+  }
   if (q.accountId) query = query.where('i.provider_account_id', '=', q.accountId);
   if (q.from) query = query.where('i.invoice_date', '>=', q.from);
   if (q.to) query = query.where('i.invoice_date', '<=', q.to);
@@ -105,6 +117,7 @@ export async function listProviderInvoices(db: Executor, q: { accountId?: string
 export async function listUnpaid(db: Executor): Promise<ProviderInvoice[]> {
   const rows = await baseQuery(db)
     .where('i.total', '>', 0n)
+    .whereRef('i.provider_paid', '<', 'i.total')
     .where((eb) => eb(eb.selectFrom('provider_payments as p').whereRef('p.provider_invoice_id', '=', 'i.id').select(sql<bigint>`coalesce(sum(p.amount), 0)`.as('s')), '<', eb.ref('i.total')))
     .orderBy('i.due_date')
     .execute();
@@ -119,8 +132,12 @@ export async function listPayments(db: Executor, invoiceId: string) {
 const subscriptionMatches = (lineSub: ReturnType<typeof sql>) =>
   sql`(lower(s.provider_subscription_id) = lower(${lineSub}) OR s.azure_entitlements @> jsonb_build_array(jsonb_build_object('id', lower(${lineSub}))))`;
 
-/** Lines that belong to an invoice: same account, same invoice number. */
-const linesOf = (accountId: string, invoiceNumber: string) => sql`provider_account_id = ${accountId} AND invoice_number = ${invoiceNumber}`;
+/**
+ * Lines that belong to an invoice: same account, same invoice number (upper-case), billed formats
+ * only — daily rated usage repeats what the invoice's usage lines already bill.
+ */
+const linesOf = (accountId: string, invoiceNumber: string) =>
+  sql`provider_account_id = ${accountId} AND upper(invoice_number) = ${normalizeInvoiceNumber(invoiceNumber)} AND format <> 'nce_daily_usage'`;
 
 /** Σ lines per currency, with credits and in-line price adjustments (partner-earned credit, discounts). */
 export async function lineSums(db: Executor, accountId: string, invoiceNumber: string): Promise<LineSums[]> {
@@ -167,22 +184,21 @@ const SEAT_CHARGES = ['new', 'renew', 'cycle_charge', 'add_quantity', 'remove_qu
 export async function seatDifferences(db: Executor, accountId: string, invoiceNumber: string) {
   return (
     await sql<{ subscriptionId: string; customerTenantId: string | null; customerName: string | null; product: string | null; billed: string; expected: number | null; deskSubscriptionId: string | null; customerId: string | null; chargeStart: string | null }>`
-      WITH seat_lines AS (
-        SELECT lower(subscription_provider_id) AS sub, customer_tenant_id, customer_name, coalesce(sku_name, product_id) AS product,
-               charge_start, billable_quantity,
-               max(charge_start) OVER (PARTITION BY lower(subscription_provider_id)) AS latest
+      WITH billed AS (
+        -- the seats on the latest charge of each subscription (a seat change bills a refund of the
+        -- old quantity and a charge for the new one: the new one is the count)
+        SELECT DISTINCT ON (lower(subscription_provider_id))
+               lower(subscription_provider_id) AS sub, customer_tenant_id, customer_name, coalesce(sku_name, product_id) AS product,
+               charge_start::text AS charge_start, billable_quantity AS billed
         FROM recon_lines
-        WHERE ${linesOf(accountId, invoiceNumber)} AND subscription_provider_id IS NOT NULL
+        WHERE ${linesOf(accountId, invoiceNumber)} AND subscription_provider_id IS NOT NULL AND billable_quantity > 0
           AND format IN ('nce_invoice', 'legacy_license') AND charge_type IN (${sql.join(SEAT_CHARGES)})
-      ), billed AS (
-        SELECT sub, min(customer_tenant_id) AS customer_tenant_id, min(customer_name) AS customer_name, min(product) AS product,
-               max(latest)::text AS charge_start, sum(billable_quantity) AS billed
-        FROM seat_lines WHERE charge_start IS NOT DISTINCT FROM latest GROUP BY sub
+        ORDER BY lower(subscription_provider_id), charge_start DESC NULLS LAST, billable_quantity DESC
       )
       SELECT b.sub AS "subscriptionId", b.customer_tenant_id AS "customerTenantId", b.customer_name AS "customerName", b.product,
              b.billed::text AS billed, s.quantity AS expected, s.id AS "deskSubscriptionId", c.id AS "customerId", b.charge_start AS "chargeStart"
       FROM billed b
-      LEFT JOIN customers c ON c.provider_account_id = ${accountId} AND lower(c.tenant_id) = b.customer_tenant_id
+      LEFT JOIN customers c ON c.provider_account_id = ${accountId} AND lower(c.tenant_id) = lower(b.customer_tenant_id)
       LEFT JOIN subscriptions s ON s.customer_id = c.id AND lower(s.provider_subscription_id) = b.sub
       WHERE s.id IS NULL OR s.quantity::numeric <> b.billed
       ORDER BY b.customer_name, b.sub`.execute(db)
@@ -202,11 +218,11 @@ export async function unmatchedGroups(db: Executor, q: { accountId?: string | un
              l.currency, count(*)::int AS lines, coalesce(sum(l.total), 0)::text AS total,
              array_agg(DISTINCT coalesce(l.invoice_number, '')) AS invoices
       FROM recon_lines l
-      LEFT JOIN customers c ON c.provider_account_id = l.provider_account_id AND lower(c.tenant_id) = l.customer_tenant_id
+      LEFT JOIN customers c ON c.provider_account_id = l.provider_account_id AND lower(c.tenant_id) = lower(l.customer_tenant_id)
       LEFT JOIN subscriptions s ON s.customer_id = c.id AND ${subscriptionMatches(sql`l.subscription_provider_id`)}
       WHERE (c.id IS NULL OR (l.subscription_provider_id IS NOT NULL AND s.id IS NULL))
         ${q.accountId ? sql`AND l.provider_account_id = ${q.accountId}` : sql``}
-        ${q.invoiceNumber ? sql`AND l.invoice_number = ${q.invoiceNumber}` : sql``}
+        ${q.invoiceNumber ? sql`AND upper(l.invoice_number) = ${normalizeInvoiceNumber(q.invoiceNumber)}` : sql``}
       GROUP BY l.provider_account_id, l.customer_tenant_id, l.subscription_provider_id, c.id, l.currency
       ORDER BY min(l.customer_name), l.customer_tenant_id, l.subscription_provider_id
       LIMIT ${q.limit}`.execute(db)
@@ -220,7 +236,7 @@ export async function linesWithoutInvoice(db: Executor, accountId?: string) {
       SELECT l.provider_account_id AS "providerAccountId", l.invoice_number AS "invoiceNumber", l.currency, count(*)::int AS lines, coalesce(sum(l.total), 0)::text AS total
       FROM recon_lines l
       WHERE l.invoice_number IS NOT NULL ${accountId ? sql`AND l.provider_account_id = ${accountId}` : sql``}
-        AND NOT EXISTS (SELECT 1 FROM provider_invoices i WHERE i.provider_account_id = l.provider_account_id AND i.invoice_number = l.invoice_number)
+        AND NOT EXISTS (SELECT 1 FROM provider_invoices i WHERE i.provider_account_id = l.provider_account_id AND i.invoice_number = upper(l.invoice_number))
       GROUP BY l.provider_account_id, l.invoice_number, l.currency ORDER BY l.invoice_number`.execute(db)
   ).rows.map((r) => ({ ...r, total: BigInt(r.total) }));
 }

@@ -44,7 +44,7 @@ const dec = (amount: bigint, currency: string) => moneyToDecimalString({ amount,
 
 export function providerInvoiceRoutes(app: FastifyInstance, deps: Deps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const day = () => today(deps.clock.now());
+  const day = () => today(deps.clock.now(), deps.config.businessTimeZone);
 
   r.get(
     '/api/provider-billing/invoices',
@@ -65,7 +65,9 @@ export function providerInvoiceRoutes(app: FastifyInstance, deps: Deps): void {
     },
     async (req) => {
       const q = req.query;
-      const items = (await listProviderInvoices(deps.db, { accountId: q.providerAccountId, from: q.from, to: q.to, limit: q.status ? 5_000 : q.limit }))
+      // owed statuses are narrowed in SQL first, so old unpaid invoices are never cut off by the limit
+      const unpaidOnly = q.status === 'open' || q.status === 'scheduled' || q.status === 'overdue';
+      const items = (await listProviderInvoices(deps.db, { accountId: q.providerAccountId, from: q.from, to: q.to, unpaidOnly, limit: q.status ? 5_000 : q.limit }))
         .map((i) => withPayable(i, day()))
         .filter((i) => !q.status || i.payable.status === q.status)
         .slice(0, q.limit);

@@ -6,7 +6,8 @@ import type { ProviderInvoiceWithPayable } from './invoices.repo.js';
 import type { TieOut } from './tie-out.js';
 
 /** The provider-invoice and payables API contract. Amounts travel as exact decimal strings ("1234.56"). */
-export const IsoDate = z.iso.date();
+/** A calendar date in a sane range (postgres and date arithmetic both accept it). */
+export const IsoDate = z.iso.date().refine((d) => d >= '1900-01-01' && d <= '2999-12-31', 'a date between 1900 and 2999');
 export const Decimal = z.string().trim().regex(/^-?\d{1,15}(\.\d{1,6})?$/, 'a decimal like 1234.56');
 const Currency = z.string().regex(/^[A-Z]{3}$/).refine(isCurrency, 'ISO 4217 code');
 

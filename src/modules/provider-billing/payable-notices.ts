@@ -3,7 +3,7 @@ import type { Deps } from '../../deps.js';
 import { enqueueEmailToRecipients } from '../notifications/enqueue-email.js';
 import { financeRecipients } from '../notifications/recipients.js';
 import { emailDate, emailMoney } from '../notifications/render.js';
-import { listUnpaid, withPayable } from './invoices.repo.js';
+import { findProviderInvoice, listUnpaid, withPayable } from './invoices.repo.js';
 import { noticeDue } from './payable-status.js';
 import { today } from './provider-invoices.js';
 
@@ -22,12 +22,18 @@ export interface NoticeRun {
 const PAYEE_NAME = { microsoft: 'Microsoft', '21vianet': '21Vianet' } as const;
 
 export async function sendPayableNotices(deps: Deps, actor: Actor = systemActor): Promise<NoticeRun> {
-  const day = today(deps.clock.now());
+  const day = today(deps.clock.now(), deps.config.businessTimeZone);
   const run: NoticeRun = { dueSoon: 0, overdue: 0, skippedNoRecipients: 0 };
-  for (const inv of (await listUnpaid(deps.db)).map((i) => withPayable(i, day))) {
-    const kind = noticeDue(inv.payable, inv.reminderDays);
-    if (!kind) continue;
+  for (const candidate of (await listUnpaid(deps.db)).map((i) => withPayable(i, day))) {
+    if (!noticeDue(candidate.payable, candidate.reminderDays)) continue;
     await runUseCase(deps, actor, async (ctx) => {
+      // decide again on the locked row: a payment recorded a moment ago must not get an alert
+      await ctx.trx.selectFrom('provider_invoices').select('id').where('id', '=', candidate.id).forUpdate().executeTakeFirst();
+      const fresh = await findProviderInvoice(ctx.trx, candidate.id);
+      if (!fresh) return;
+      const inv = withPayable(fresh, day);
+      const kind = noticeDue(inv.payable, inv.reminderDays);
+      if (!kind) return;
       const recipients = await financeRecipients(ctx.trx, deps.config);
       if (recipients.length === 0) {
         // nobody to tell: leave it unrecorded so it goes out once someone is configured

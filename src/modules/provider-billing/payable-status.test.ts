@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDays, daysBetween, dueSummary, noticeDue, payableOf } from './payable-status.js';
+import { today } from './provider-invoices.js';
 
 describe('payableOf', () => {
   const inv = { total: 100_00n, paid: 0n, dueDate: '2026-12-07', scheduledFor: null };
@@ -15,6 +16,15 @@ describe('payableOf', () => {
   it('is scheduled when a payment date is planned, and still becomes overdue when it is not paid', () => {
     expect(payableOf({ ...inv, scheduledFor: '2026-12-05' }, '2026-12-01').status).toBe('scheduled');
     expect(payableOf({ ...inv, scheduledFor: '2026-12-05' }, '2026-12-09').status).toBe('overdue');
+  });
+
+  it('counts what the provider reports as paid (invoices paid before the desk, direct debit), never twice', () => {
+    expect(payableOf({ ...inv, providerPaid: 100_00n }, '2027-02-01')).toMatchObject({ status: 'paid', balance: 0n });
+    expect(payableOf({ ...inv, paid: 30_00n, providerPaid: 30_00n }, '2026-12-01')).toMatchObject({ status: 'open', balance: 70_00n });
+  });
+
+  it('falls back from scheduled to open when the planned date passed without the payment', () => {
+    expect(payableOf({ ...inv, scheduledFor: '2026-12-03' }, '2026-12-04').status).toBe('open');
   });
 
   it('never owes anything on a credit note', () => {
@@ -62,5 +72,14 @@ describe('dueSummary', () => {
         }
       }),
     );
+  });
+});
+
+describe('today', () => {
+  it('is the calendar day in the partner’s time zone', () => {
+    const at = new Date('2027-01-07T23:30:00Z');
+    expect(today(at)).toBe('2027-01-07');
+    expect(today(at, 'Asia/Shanghai')).toBe('2027-01-08');
+    expect(today(new Date('2027-01-08T03:00:00Z'), 'America/Los_Angeles')).toBe('2027-01-07');
   });
 });

@@ -16,6 +16,12 @@ export interface PayableFacts {
   total: bigint;
   /** Σ payments recorded by the desk, minor units, each > 0 */
   paid: bigint;
+  /**
+   * what the provider reports as paid (Partner Center's paidAmount): invoices paid before the desk
+   * was used, or by direct debit, are not owed again. The larger of the two counts, never the sum
+   * (a payment the desk recorded is usually the same money the provider reports).
+   */
+  providerPaid?: bigint;
   /** ISO dates (YYYY-MM-DD) */
   dueDate: string;
   scheduledFor: string | null;
@@ -45,10 +51,12 @@ export function addDays(date: string, days: number): string {
 export function payableOf(f: PayableFacts, today: string): Payable {
   const daysUntilDue = daysBetween(today, f.dueDate);
   if (f.total <= 0n) return { status: 'credit', balance: 0n, daysOverdue: 0, daysUntilDue };
-  const balance = f.total > f.paid ? f.total - f.paid : 0n;
+  const paid = f.providerPaid !== undefined && f.providerPaid > f.paid ? f.providerPaid : f.paid;
+  const balance = f.total > paid ? f.total - paid : 0n;
   if (balance === 0n) return { status: 'paid', balance, daysOverdue: 0, daysUntilDue };
   if (daysUntilDue < 0) return { status: 'overdue', balance, daysOverdue: -daysUntilDue, daysUntilDue };
-  return { status: f.scheduledFor ? 'scheduled' : 'open', balance, daysOverdue: 0, daysUntilDue };
+  // a planned date that passed without the payment is no plan any more: back to open
+  return { status: f.scheduledFor && f.scheduledFor >= today ? 'scheduled' : 'open', balance, daysOverdue: 0, daysUntilDue };
 }
 
 /** Which notice, if any, finance users should get today (each is sent once per invoice and due date). */

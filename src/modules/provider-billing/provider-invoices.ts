@@ -1,3 +1,4 @@
+import type { Config } from '../../core/config.js';
 import { AppError, notFound } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import { parseMoney, type Money } from '../../core/money.js';
@@ -5,7 +6,7 @@ import { runUseCase, type Actor, type UseCaseContext, type UseCaseDeps } from '.
 import type { ProviderAccount } from '../providers/accounts.repo.js';
 import { findAccount } from '../providers/accounts.repo.js';
 import type { PcInvoice } from '../providers/connector.js';
-import { findByNumber, findProviderInvoice, withPayable, type ProviderInvoice, type ProviderInvoiceWithPayable } from './invoices.repo.js';
+import { findByNumber, findProviderInvoice, normalizeInvoiceNumber, withPayable, type ProviderInvoice, type ProviderInvoiceWithPayable } from './invoices.repo.js';
 import { addDays } from './payable-status.js';
 
 /**
@@ -13,14 +14,27 @@ import { addDays } from './payable-status.js';
  * (21Vianet and some Microsoft invoices arrive as PDFs), paid by recording payments, planned by
  * scheduling a payment date. Each is one use case: state, audit row, and no partial writes.
  */
-export const today = (now: Date) => now.toISOString().slice(0, 10);
+/** The calendar date of an instant in the partner's business time zone (YYYY-MM-DD). */
+export function today(now: Date, timeZone = 'UTC'): string {
+  const parts = new Intl.DateTimeFormat('en', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(now);
+  const get = (t: string) => parts.find((p) => p.type === t)!.value;
+  return `${get('year')}-${get('month')}-${get('day')}`;
+}
+
+export type PayablesDeps = UseCaseDeps & { config: Pick<Config, 'businessTimeZone'> };
+
+/** Amounts above this (in minor units) are refused: no provider invoice comes near it, and bigint columns end at 9.2e18. */
+const MAX_MINOR = 10n ** 15n;
 
 function amountOf(text: string, currency: string, field: string): Money {
+  let m: Money;
   try {
-    return parseMoney(text, currency);
+    m = parseMoney(text, currency);
   } catch {
     throw new AppError('bad_request', 'provider_invoices.bad_amount', { value: text, currency }, { field });
   }
+  if (m.amount > MAX_MINOR || m.amount < -MAX_MINOR) throw new AppError('bad_request', 'provider_invoices.bad_amount', { value: text, currency }, { field });
+  return m;
 }
 
 const isoDate = (v: string | null | undefined): string | null => (v && /^\d{4}-\d{2}-\d{2}/.test(v) ? v.slice(0, 10) : null);
@@ -44,6 +58,8 @@ export function lineItemGroups(raw: Record<string, unknown>): { provider: 'offic
 export interface UpsertResult {
   invoice: ProviderInvoice;
   change: 'created' | 'updated' | 'unchanged';
+  /** the total changed (a re-issued invoice): its lines are fetched again */
+  totalChanged: boolean;
 }
 
 /** Create or update the desk's copy of one provider invoice, inside the caller's use case. */
@@ -52,7 +68,8 @@ export async function upsertProviderInvoice(ctx: UseCaseContext, account: Provid
   const total = amountOf(pc.totalCharges ?? '0', currency, 'totalCharges').amount;
   const providerPaid = amountOf(pc.paidAmount ?? '0', currency, 'paidAmount').amount;
   const invoiceDate = isoDate(pc.invoiceDate) ?? today(ctx.now);
-  const prior = await findByNumber(ctx.trx, account.id, pc.id);
+  const number = normalizeInvoiceNumber(pc.id);
+  const prior = await findByNumber(ctx.trx, account.id, number);
   if (!prior) {
     const id = newId('pin');
     await ctx.trx
@@ -60,7 +77,7 @@ export async function upsertProviderInvoice(ctx: UseCaseContext, account: Provid
       .values({
         id,
         provider_account_id: account.id,
-        invoice_number: pc.id,
+        invoice_number: number,
         payee: account.payee,
         source: 'api',
         invoice_type: pc.invoiceType,
@@ -79,13 +96,17 @@ export async function upsertProviderInvoice(ctx: UseCaseContext, account: Provid
       .execute();
     const invoice = (await findProviderInvoice(ctx.trx, id))!;
     await ctx.audit({ action: 'provider_invoice.create', entityType: 'provider_invoice', entityId: id, after: { ...auditView(invoice), source: 'api', payee: account.payee } });
-    return { invoice, change: 'created' };
+    return { invoice, change: 'created', totalChanged: false };
   }
-  if (prior.total === total && prior.providerPaid === providerPaid && prior.currency === currency) return { invoice: prior, change: 'unchanged' };
+  if (prior.total === total && prior.providerPaid === providerPaid && prior.currency === currency) return { invoice: prior, change: 'unchanged', totalChanged: false };
+  if (prior.currency !== currency && prior.paid > 0n) {
+    // payments were recorded in the old currency: a person has to look at it
+    throw new AppError('conflict', 'provider_invoices.currency_changed', { number, from: prior.currency, to: currency });
+  }
   await ctx.trx.updateTable('provider_invoices').set({ total, provider_paid: providerPaid, currency, raw: JSON.stringify(pc.raw), updated_at: ctx.now }).where('id', '=', prior.id).execute();
   const invoice = (await findProviderInvoice(ctx.trx, prior.id))!;
   await ctx.audit({ action: 'provider_invoice.update', entityType: 'provider_invoice', entityId: prior.id, before: { ...auditView(prior), providerPaid: prior.providerPaid.toString() }, after: { ...auditView(invoice), providerPaid: providerPaid.toString() } });
-  return { invoice, change: 'updated' };
+  return { invoice, change: 'updated', totalChanged: prior.total !== total || prior.currency !== currency };
 }
 
 export interface ManualInvoiceInput {
@@ -101,23 +122,23 @@ export interface ManualInvoiceInput {
 }
 
 /** A provider invoice entered by hand (from the PDF). The same number twice is a conflict. */
-export async function createManualInvoice(deps: UseCaseDeps, actor: Actor, input: ManualInvoiceInput): Promise<ProviderInvoiceWithPayable> {
+export async function createManualInvoice(deps: PayablesDeps, actor: Actor, input: ManualInvoiceInput): Promise<ProviderInvoiceWithPayable> {
   const total = amountOf(input.total, input.currency, '/total').amount;
+  const number = normalizeInvoiceNumber(input.invoiceNumber);
   return runUseCase(deps, actor, async (ctx) => {
     const account = await findAccount(ctx.trx, input.providerAccountId);
     if (!account) throw new AppError('not_found', 'not_found', { entity: 'provider_account', id: input.providerAccountId }, { field: '/providerAccountId' });
-    if (await findByNumber(ctx.trx, account.id, input.invoiceNumber)) {
-      throw new AppError('conflict', 'provider_invoices.exists', { number: input.invoiceNumber }, { field: '/invoiceNumber' });
-    }
+    const exists = () => new AppError('conflict', 'provider_invoices.exists', { number }, { field: '/invoiceNumber' });
+    if (await findByNumber(ctx.trx, account.id, number)) throw exists();
     const dueDate = input.dueDate ?? addDays(input.invoiceDate, account.paymentTermsDays);
     if (dueDate < input.invoiceDate) throw new AppError('bad_request', 'provider_invoices.due_before_invoice', {}, { field: '/dueDate' });
     const id = newId('pin');
-    await ctx.trx
+    const inserted = await ctx.trx
       .insertInto('provider_invoices')
       .values({
         id,
         provider_account_id: account.id,
-        invoice_number: input.invoiceNumber,
+        invoice_number: number,
         payee: account.payee,
         source: 'manual',
         invoice_type: null,
@@ -132,10 +153,14 @@ export async function createManualInvoice(deps: UseCaseDeps, actor: Actor, input
         created_at: ctx.now,
         updated_at: ctx.now,
       })
-      .execute();
+      // the same number entered at the same moment elsewhere (or by a sync): a conflict, not a 500
+      .onConflict((oc) => oc.doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!inserted) throw exists();
     const invoice = (await findProviderInvoice(ctx.trx, id))!;
     await ctx.audit({ action: 'provider_invoice.create', entityType: 'provider_invoice', entityId: id, after: { ...auditView(invoice), source: 'manual', payee: account.payee } });
-    return withPayable(invoice, today(ctx.now));
+    return withPayable(invoice, today(ctx.now, deps.config.businessTimeZone));
   });
 }
 
@@ -150,25 +175,30 @@ export interface PaymentInput {
 }
 
 /** Record a payment to the provider. It may be partial; it may not exceed what is still owed. */
-export async function recordProviderPayment(deps: UseCaseDeps, actor: Actor, invoiceId: string, input: PaymentInput): Promise<ProviderInvoiceWithPayable> {
+export async function recordProviderPayment(deps: PayablesDeps, actor: Actor, invoiceId: string, input: PaymentInput): Promise<ProviderInvoiceWithPayable> {
   return runUseCase(deps, actor, async (ctx) => {
     // lock the invoice row: two clerks recording the same payment at once must not both pass the check
     const locked = await ctx.trx.selectFrom('provider_invoices').select('id').where('id', '=', invoiceId).forUpdate().executeTakeFirst();
     if (!locked) throw notFound('provider_invoice', invoiceId);
-    const inv = withPayable((await findProviderInvoice(ctx.trx, invoiceId))!, today(ctx.now));
+    const inv = withPayable((await findProviderInvoice(ctx.trx, invoiceId))!, today(ctx.now, deps.config.businessTimeZone));
     if (input.currency !== inv.currency) throw new AppError('bad_request', 'provider_invoices.currency_mismatch', { expected: inv.currency, given: input.currency }, { field: '/currency' });
     const amount = amountOf(input.amount, inv.currency, '/amount').amount;
     if (amount <= 0n) throw new AppError('bad_request', 'provider_invoices.amount_not_positive', {}, { field: '/amount' });
     if (amount > inv.payable.balance) {
       throw new AppError('conflict', 'provider_invoices.overpayment', { balance: inv.payable.balance.toString(), currency: inv.currency }, { field: '/amount' });
     }
-    if (input.paidOn > today(ctx.now)) throw new AppError('bad_request', 'provider_invoices.paid_in_future', {}, { field: '/paidOn' });
+    if (input.paidOn > today(ctx.now, deps.config.businessTimeZone)) throw new AppError('bad_request', 'provider_invoices.paid_in_future', {}, { field: '/paidOn' });
+    if (input.reference) {
+      // the same bank reference twice on one invoice is the same payment entered twice
+      const dup = await ctx.trx.selectFrom('provider_payments').select('id').where('provider_invoice_id', '=', inv.id).where('reference', '=', input.reference).executeTakeFirst();
+      if (dup) throw new AppError('conflict', 'provider_invoices.duplicate_payment', { reference: input.reference }, { field: '/reference' });
+    }
     const id = newId('ppy');
     await ctx.trx
       .insertInto('provider_payments')
       .values({ id, provider_invoice_id: inv.id, amount, currency: inv.currency, paid_on: input.paidOn, method: input.method, reference: input.reference ?? null, note: input.note ?? null, recorded_by: ctx.actor.label, recorded_at: ctx.now })
       .execute();
-    const after = withPayable((await findProviderInvoice(ctx.trx, invoiceId))!, today(ctx.now));
+    const after = withPayable((await findProviderInvoice(ctx.trx, invoiceId))!, today(ctx.now, deps.config.businessTimeZone));
     await ctx.audit({
       action: 'provider_invoice.payment',
       entityType: 'provider_invoice',
@@ -181,15 +211,16 @@ export async function recordProviderPayment(deps: UseCaseDeps, actor: Actor, inv
 }
 
 /** Plan (or with null, un-plan) the date the partner will pay the provider. */
-export async function schedulePayment(deps: UseCaseDeps, actor: Actor, invoiceId: string, date: string | null): Promise<ProviderInvoiceWithPayable> {
+export async function schedulePayment(deps: PayablesDeps, actor: Actor, invoiceId: string, date: string | null): Promise<ProviderInvoiceWithPayable> {
   return runUseCase(deps, actor, async (ctx) => {
     const inv = await findProviderInvoice(ctx.trx, invoiceId);
     if (!inv) throw notFound('provider_invoice', invoiceId);
-    const p = withPayable(inv, today(ctx.now)).payable;
+    const p = withPayable(inv, today(ctx.now, deps.config.businessTimeZone)).payable;
     if (date !== null && (p.status === 'paid' || p.status === 'credit')) throw new AppError('conflict', 'provider_invoices.nothing_to_pay', { status: p.status });
-    if (date !== null && date < today(ctx.now)) throw new AppError('bad_request', 'provider_invoices.schedule_in_past', {}, { field: '/date' });
+    if (date !== null && date < today(ctx.now, deps.config.businessTimeZone)) throw new AppError('bad_request', 'provider_invoices.schedule_in_past', {}, { field: '/date' });
+    if (date !== null && date > inv.dueDate) throw new AppError('bad_request', 'provider_invoices.schedule_after_due', { dueDate: inv.dueDate }, { field: '/date' });
     await ctx.trx.updateTable('provider_invoices').set({ scheduled_for: date, updated_at: ctx.now }).where('id', '=', inv.id).execute();
     await ctx.audit({ action: 'provider_invoice.schedule', entityType: 'provider_invoice', entityId: inv.id, before: { scheduledFor: inv.scheduledFor }, after: { scheduledFor: date } });
-    return withPayable((await findProviderInvoice(ctx.trx, inv.id))!, today(ctx.now));
+    return withPayable((await findProviderInvoice(ctx.trx, inv.id))!, today(ctx.now, deps.config.businessTimeZone));
   });
 }

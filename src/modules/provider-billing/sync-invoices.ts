@@ -28,6 +28,8 @@ export interface SyncInvoicesResult {
 function errorOf(e: unknown, invoiceNumber: string | null) {
   if (e instanceof ProviderError) return { invoiceNumber, code: e.code, message: e.message };
   if (isAppError(e)) return { invoiceNumber, code: e.code, message: e.message };
+  // the same invoice entered by hand at the same moment: reported, the sync goes on
+  if ((e as { code?: string }).code === '23505') return { invoiceNumber, code: 'provider_invoices.exists', message: `invoice ${invoiceNumber ?? ''} was created concurrently` };
   throw e;
 }
 
@@ -106,11 +108,11 @@ async function syncOnce(deps: Deps, actor: Actor, accountId: string, opts: SyncO
     if (opts.invoiceNumber && pc.id.toLowerCase() !== opts.invoiceNumber.toLowerCase()) continue;
     result.invoices++;
     try {
-      const { invoice, change } = await runUseCase(deps, actor, (ctx) => upsertProviderInvoice(ctx, account, pc));
+      const { invoice, change, totalChanged } = await runUseCase(deps, actor, (ctx) => upsertProviderInvoice(ctx, account, pc));
       if (change === 'created') result.created++;
       if (change === 'updated') result.updated++;
       const current = (await findByNumber(deps.db, account.id, invoice.invoiceNumber))!;
-      if (!current.linesImportedAt || change === 'updated' || opts.reimport) await importLines(deps, actor, connector, current, pc.raw, result);
+      if (!current.linesImportedAt || totalChanged || opts.reimport) await importLines(deps, actor, connector, current, pc.raw, result);
     } catch (e) {
       result.errors.push(errorOf(e, pc.id));
     }

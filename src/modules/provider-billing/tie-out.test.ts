@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { tieOut, type LineSums } from './tie-out.js';
+import { roundingLimit, tieOut, type LineSums } from './tie-out.js';
 
 const sums = (currency: string, total: bigint, lines: number, extra: Partial<LineSums> = {}): LineSums => ({ currency, lines, subtotal: total, tax: 0n, total, credits: 0n, priceAdjustments: 0n, ...extra });
 
@@ -37,6 +37,8 @@ describe('tieOut', () => {
     const r = tieOut({ currency: 'USD', invoiceTotal: 10_004n, expectedLines: null, sums: [sums('USD', 10_000n, 3)] });
     expect(r.differences).toEqual([{ reason: 'adjustment', amount: 4n }]);
     expect(r.status).toBe('unexplained');
+    // a hundred thousand lines do not make 1,000.00 "rounding"
+    expect(tieOut({ currency: 'USD', invoiceTotal: 10_000_000n + 100_000n, expectedLines: null, sums: [sums('USD', 10_000_000n, 100_000)] }).differences[0]!.reason).toBe('adjustment');
   });
 
   it('always accounts for every cent: lines + Σ differences = invoice total (property)', () => {
@@ -58,6 +60,13 @@ describe('tieOut', () => {
         expect(r.differences.reduce((s, d) => s + d.amount, 0n)).toBe(r.difference);
         expect(r.status === 'tied').toBe(r.difference === 0n);
         if (r.status === 'unexplained') expect(r.differences.map((d) => d.reason)).toContain('adjustment');
+        // each reason is only given when the facts support it
+        for (const d of r.differences) {
+          if (d.reason === 'rounding') expect(d.amount <= roundingLimit(r.lines) && -d.amount <= roundingLimit(r.lines)).toBe(true);
+          if (d.reason === 'exchange_rate') expect(all.some((x) => x.currency !== currency && x.lines > 0)).toBe(true);
+          if (d.reason === 'missing_lines') expect(expectedLines === null || all.reduce((n, x) => n + x.lines, 0) < expectedLines || r.status === 'no_lines').toBe(true);
+          if (d.reason === 'partner_earned_credit') expect(r.priceAdjustments > 0n).toBe(true);
+        }
       }),
     );
   });

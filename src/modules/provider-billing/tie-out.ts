@@ -9,7 +9,7 @@
  *   missing_lines           no lines at all, or fewer lines than the provider said the invoice has
  *   exchange_rate           lines billed in another currency account for it
  *   partner_earned_credit   the invoice nets a partner-earned credit the lines show at full price
- *   rounding                at most one minor unit per line: per-line ROUNDDOWN (Microsoft's formulas)
+ *   rounding                at most one minor unit per line (and 100 in all): per-line ROUNDDOWN
  *   adjustment              anything else: an invoice-level adjustment a person has to look at
  * Credits, refunds and discounts that the lines do contain are reported too (they are part of
  * Σ lines, not a difference), so a reader sees what makes up the total.
@@ -61,6 +61,13 @@ export interface TieOut {
 
 const abs = (x: bigint) => (x < 0n ? -x : x);
 
+/**
+ * Per-line ROUNDDOWN moves each line by less than one minor unit, so n lines can differ by up to n
+ * minor units; past 100 (1.00 in a 2-decimal currency) a person should look whatever the line count.
+ */
+export const MAX_ROUNDING_MINOR = 100;
+export const roundingLimit = (lines: number) => BigInt(Math.min(lines, MAX_ROUNDING_MINOR));
+
 export function tieOut(f: TieOutFacts): TieOut {
   const own = f.sums.find((s) => s.currency === f.currency);
   const others = f.sums.filter((s) => s.currency !== f.currency && s.lines > 0);
@@ -78,9 +85,10 @@ export function tieOut(f: TieOutFacts): TieOut {
     differences.push({ reason: 'missing_lines', amount: difference, lines: f.expectedLines - allLines });
   } else if (others.length > 0) {
     differences.push({ reason: 'exchange_rate', amount: difference, currencies: others.map((s) => ({ currency: s.currency, total: s.total, lines: s.lines })) });
-  } else if (base.priceAdjustments > 0n && difference === -base.priceAdjustments) {
+  } else if (base.priceAdjustments > 0n && abs(difference + base.priceAdjustments) <= roundingLimit(lines)) {
+    // the invoice nets the credit the lines show at full price (give or take the per-line rounding)
     differences.push({ reason: 'partner_earned_credit', amount: difference });
-  } else if (abs(difference) <= BigInt(lines)) {
+  } else if (abs(difference) <= roundingLimit(lines)) {
     differences.push({ reason: 'rounding', amount: difference, lines });
   } else {
     differences.push({ reason: 'adjustment', amount: difference });
