@@ -91,7 +91,7 @@ export async function receiveWebhook(deps: Deps, accountId: string, key: string 
               .where('c.provider_account_id', '=', account.id)
               .where((eb) =>
                 eb.or([
-                  eb('s.provider_subscription_id', '=', azureSub),
+                  sql<boolean>`lower(s.provider_subscription_id) = lower(${azureSub})`,
                   // an Azure subscription under the customer's Azure plan (synced entitlements)
                   sql<boolean>`s.azure_entitlements @> ${JSON.stringify([{ id: azureSub.toLowerCase() }])}::jsonb`,
                 ]),
