@@ -64,6 +64,12 @@ interface CommonOptions {
   format?: ReconFormat | undefined;
   /** the provider invoice (provider_invoices.id) the lines were fetched for */
   providerInvoiceId?: string | undefined;
+  /**
+   * this import is the complete, re-issued set of lines of one provider invoice (its number): lines
+   * of that invoice and format that it no longer contains are removed, in the same transaction, and
+   * audited (the provider dropped them from the invoice)
+   */
+  supersedesInvoice?: string | undefined;
   onProgress?: ((p: ImportProgress) => void) | undefined;
 }
 
@@ -350,6 +356,17 @@ async function merge(deps: Deps, actor: Actor, conn: Connection, table: string, 
             WHERE c.provider_account_id = ${accountId}
               AND (lower(x.provider_subscription_id) = s.id OR x.azure_entitlements @> jsonb_build_array(jsonb_build_object('id', s.id))))) AS subscriptions`.execute(conn.db)
   ).rows[0]!;
+  let superseded = 0;
+  if (opts.supersedesInvoice && !first) {
+    const keys = sql`SELECT CASE WHEN n = 1 THEN line_key ELSE line_key || '#' || n END
+      FROM (SELECT line_key, row_number() OVER (PARTITION BY line_key ORDER BY seq) AS n FROM ${sql.table(table)}) s`;
+    superseded = Number(
+      (
+        await sql`DELETE FROM recon_lines l WHERE l.provider_account_id = ${accountId} AND upper(l.invoice_number) = ${opts.supersedesInvoice.trim().toUpperCase()}
+          AND l.format = ${format} AND NOT EXISTS (SELECT 1 FROM (${keys}) k(key) WHERE k.key = l.line_key)`.execute(conn.db)
+      ).numAffectedRows ?? 0,
+    );
+  }
   const duplicates = staged.rows - changed;
   await conn.db
     .updateTable('recon_imports')
@@ -360,7 +377,7 @@ async function merge(deps: Deps, actor: Actor, conn: Connection, table: string, 
     action: 'recon.import',
     entityType: 'recon_import',
     entityId: importId,
-    after: { format, source: source.kind, rows: staged.rows, imported, replaced, duplicates, totals, fileName: source.name, providerInvoiceId: opts.providerInvoiceId ?? null },
+    after: { format, source: source.kind, rows: staged.rows, imported, replaced, duplicates, totals, fileName: source.name, providerInvoiceId: opts.providerInvoiceId ?? null, ...(superseded > 0 && { superseded, supersedesInvoice: opts.supersedesInvoice }) },
   });
   return { ...staged, importId, imported, replaced, duplicates, duplicateOf: null, totals, unmatched: { customers: unmatched.customers, subscriptions: unmatched.subscriptions } };
 }

@@ -49,7 +49,7 @@ async function importLines(deps: Deps, actor: Actor, connector: ProviderConnecto
       if (items.length === 0) continue;
       // license line items don't always carry the invoice number; the lines belong to this invoice
       const records = items.map((it) => (it.invoiceNumber ? it : { ...it, invoiceNumber: inv.invoiceNumber }));
-      const s = await importRecon(deps, actor, { records: asAsync(records), sourceName: `${inv.invoiceNumber}/${group}`, providerAccountId: inv.providerAccountId, providerInvoiceId: inv.id });
+      const s = await importRecon(deps, actor, { records: asAsync(records), sourceName: `${inv.invoiceNumber}/${group}`, providerAccountId: inv.providerAccountId, providerInvoiceId: inv.id, supersedesInvoice: inv.invoiceNumber });
       if (s.rejected > 0) {
         failed = true;
         const first = s.errors[0];
