@@ -48,6 +48,14 @@ function baseQuery(db: Executor) {
     );
 }
 
+/** Something may still be owed: not a credit, and neither the desk's nor the provider's payments cover it. */
+function whereUnpaid(query: ReturnType<typeof baseQuery>) {
+  return query
+    .where('i.total', '>', 0n)
+    .whereRef('i.provider_paid', '<', 'i.total')
+    .where((eb) => eb(eb.selectFrom('provider_payments as p').whereRef('p.provider_invoice_id', '=', 'i.id').select(sql<bigint>`coalesce(sum(p.amount), 0)`.as('s')), '<', eb.ref('i.total')));
+}
+
 type Row = Awaited<ReturnType<ReturnType<typeof baseQuery>['execute']>>[number];
 
 function toInvoice(r: Row): ProviderInvoice {
@@ -100,12 +108,7 @@ export async function listProviderInvoices(
   q: { accountId?: string | undefined; from?: string | undefined; to?: string | undefined; unpaidOnly?: boolean; limit: number },
 ): Promise<ProviderInvoice[]> {
   let query = baseQuery(db);
-  if (q.unpaidOnly) {
-    query = query
-      .where('i.total', '>', 0n)
-      .whereRef('i.provider_paid', '<', 'i.total')
-      .where((eb) => eb(eb.selectFrom('provider_payments as p').whereRef('p.provider_invoice_id', '=', 'i.id').select(sql<bigint>`coalesce(sum(p.amount), 0)`.as('s')), '<', eb.ref('i.total')));
-  }
+  if (q.unpaidOnly) query = whereUnpaid(query);
   if (q.accountId) query = query.where('i.provider_account_id', '=', q.accountId);
   if (q.from) query = query.where('i.invoice_date', '>=', q.from);
   if (q.to) query = query.where('i.invoice_date', '<=', q.to);
@@ -115,12 +118,7 @@ export async function listProviderInvoices(
 
 /** Invoices with something possibly still owed (not fully paid, not a credit), by due date. */
 export async function listUnpaid(db: Executor): Promise<ProviderInvoice[]> {
-  const rows = await baseQuery(db)
-    .where('i.total', '>', 0n)
-    .whereRef('i.provider_paid', '<', 'i.total')
-    .where((eb) => eb(eb.selectFrom('provider_payments as p').whereRef('p.provider_invoice_id', '=', 'i.id').select(sql<bigint>`coalesce(sum(p.amount), 0)`.as('s')), '<', eb.ref('i.total')))
-    .orderBy('i.due_date')
-    .execute();
+  const rows = await whereUnpaid(baseQuery(db)).orderBy('i.due_date').execute();
   return rows.map(toInvoice);
 }
 

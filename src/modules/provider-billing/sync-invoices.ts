@@ -6,7 +6,7 @@ import { findAccount } from '../providers/accounts.repo.js';
 import { connectorForAccount } from '../providers/connect.js';
 import { ProviderError, type PcInvoice, type ProviderConnector } from '../providers/connector.js';
 import { importRecon } from './import-recon.js';
-import { findByNumber, type ProviderInvoice } from './invoices.repo.js';
+import type { ProviderInvoice } from './invoices.repo.js';
 import { lineItemGroups, upsertProviderInvoice } from './provider-invoices.js';
 
 /**
@@ -111,8 +111,7 @@ async function syncOnce(deps: Deps, actor: Actor, accountId: string, opts: SyncO
       const { invoice, change, totalChanged } = await runUseCase(deps, actor, (ctx) => upsertProviderInvoice(ctx, account, pc));
       if (change === 'created') result.created++;
       if (change === 'updated') result.updated++;
-      const current = (await findByNumber(deps.db, account.id, invoice.invoiceNumber))!;
-      if (!current.linesImportedAt || totalChanged || opts.reimport) await importLines(deps, actor, connector, current, pc.raw, result);
+      if (!invoice.linesImportedAt || totalChanged || opts.reimport) await importLines(deps, actor, connector, invoice, pc.raw, result);
     } catch (e) {
       result.errors.push(errorOf(e, pc.id));
     }

@@ -76,6 +76,25 @@ export function accountLabel(fmt: Pick<Formatter, 't'>, a: ProviderAccount): str
 }
 
 /** Name, cloud and payee of a provider account, in one line. */
+/** The provider-account filter of the payables pages ("any account" or one). */
+export function AccountFilter({ accounts, value, onChange }: { accounts: ProviderAccount[] | undefined; value: string; onChange: (id: string) => void }) {
+  const fmt = useI18n();
+  const { t } = fmt;
+  return (
+    <label className="select-inline">
+      <span className="sr-only">{t('web.provider_invoices.filter_account')}</span>
+      <select aria-label={t('web.provider_invoices.filter_account')} value={value} onChange={(e) => onChange(e.target.value)}>
+        <option value="">{t('web.provider_invoices.any_account')}</option>
+        {(accounts ?? []).map((a) => (
+          <option key={a.id} value={a.id}>
+            {accountLabel(fmt, a)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 export function AccountLine({ account, name, payee }: { account?: ProviderAccount | undefined; name: string; payee: string }) {
   return (
     <>

@@ -3,7 +3,7 @@ import { api, PAYABLE_STATUSES, providerInvoices, type InvoiceSyncResult, type P
 import { CloudBadge, PAYEE_NAMES } from '../components/commerce';
 import { Icon } from '../components/icons';
 import { decimalInput } from '../components/money';
-import { AccountLine, Money, PayableState, accountLabel, formProblem, formatDay, localToday } from '../components/payables';
+import { AccountFilter, AccountLine, Money, PayableState, accountLabel, formProblem, formatDay, localToday } from '../components/payables';
 import { Alert, Badge, Button, Dialog, EmptyState, Field, FormError, LoadError, PageHeader, Spinner, cx, useErrorText, useResource, useToast } from '../components/ui';
 import { useI18n } from '../i18n';
 import { Link, navigate, useLocation } from '../router';
@@ -102,17 +102,7 @@ export function ProviderInvoices() {
         <section className="card">
           <div className="toolbar filters" role="search" aria-label={t('web.provider_invoices.filters')}>
             <div className="filter-selects">
-              <label className="select-inline">
-                <span className="sr-only">{t('web.provider_invoices.filter_account')}</span>
-                <select aria-label={t('web.provider_invoices.filter_account')} value={f.account} onChange={(e) => go({ account: e.target.value })}>
-                  <option value="">{t('web.provider_invoices.any_account')}</option>
-                  {(accounts.data?.items ?? []).map((a) => (
-                    <option key={a.id} value={a.id}>
-                      {accountLabel(fmt, a)}
-                    </option>
-                  ))}
-                </select>
-              </label>
+              <AccountFilter accounts={accounts.data?.items} value={f.account} onChange={(account) => go({ account })} />
               <label className="select-inline">
                 <span className="sr-only">{t('web.provider_invoices.filter_status')}</span>
                 <select aria-label={t('web.provider_invoices.filter_status')} value={f.status} onChange={(e) => go({ status: e.target.value })}>

@@ -1,6 +1,6 @@
 import { Fragment } from 'react';
 import { api, providerInvoices, type ProviderAccount } from '../api';
-import { Money, accountLabel } from '../components/payables';
+import { AccountFilter, Money } from '../components/payables';
 import { Button, Card, EmptyState, LoadError, PageHeader, Spinner, useResource } from '../components/ui';
 import { useI18n } from '../i18n';
 import { Link, navigate, useLocation } from '../router';
@@ -44,17 +44,7 @@ export function Unmatched() {
         <section className="card">
           <div className="toolbar filters" role="search" aria-label={t('web.unmatched.filters')}>
             <div className="filter-selects">
-              <label className="select-inline">
-                <span className="sr-only">{t('web.provider_invoices.filter_account')}</span>
-                <select aria-label={t('web.provider_invoices.filter_account')} value={account} onChange={(e) => navigate(e.target.value ? `${BASE}?account=${encodeURIComponent(e.target.value)}` : BASE)}>
-                  <option value="">{t('web.provider_invoices.any_account')}</option>
-                  {(accounts.data?.items ?? []).map((a) => (
-                    <option key={a.id} value={a.id}>
-                      {accountLabel(fmt, a)}
-                    </option>
-                  ))}
-                </select>
-              </label>
+              <AccountFilter accounts={accounts.data?.items} value={account} onChange={(id) => navigate(id ? `${BASE}?account=${encodeURIComponent(id)}` : BASE)} />
             </div>
             <div className="toolbar-end">
               <Link to="/provider-billing/invoices" className="toolbar-link">

@@ -506,45 +506,9 @@ const PEC_TEXT = /(\d+(?:\.\d+)?)\s*%\s*partner earned credit/i;
  * importer stages these strings without building numbers; `normalizeRow` turns them into a
  * CanonicalLine.
  */
-export interface LineText {
-  format: ReconFormat;
-  line: number;
-  lineKey: string;
-  invoiceNumber: string | null;
-  customerTenantId: string | null;
-  customerName: string | null;
-  customerDomain: string | null;
-  subscriptionId: string | null;
-  orderId: string | null;
-  productId: string | null;
-  skuId: string | null;
-  availabilityId: string | null;
-  skuName: string | null;
-  productName: string | null;
-  chargeType: ChargeType;
-  chargeTypeRaw: string;
-  chargeStart: string;
-  chargeEnd: string;
-  usageDate: string | null;
-  quantity: string;
-  billableQuantity: string;
-  unitPrice: string | null;
-  effectiveUnitPrice: string | null;
-  pcToBcExchangeRate: string | null;
-  currency: string;
-  pricingCurrency: string | null;
-  /** integer minor units of `currency` */
-  subtotal: string | null;
-  tax: string | null;
-  total: string | null;
-  amount: string | null;
-  totalOtherDiscount: string | null;
-  preTaxExact: string | null;
-  partnerEarnedCreditPercentage: string | null;
-  mpnId: string | null;
-  resellerMpnId: string | null;
-  isUsage: boolean;
-}
+type AsText<T> = T extends Scaled | bigint ? string : T;
+/** CanonicalLine with every number (decimals, minor units) as its exact text. */
+export type LineText = { [K in keyof CanonicalLine]: AsText<CanonicalLine[K]> };
 
 const PLAIN_DECIMAL = /^[+-]?\d+(?:\.\d+)?$/;
 const PLAIN_MONEY = /^([+-]?)(\d*)(?:\.(\d*))?$/;
