@@ -160,6 +160,8 @@ export interface CustomersTable {
   payment_terms_days: Generated<number>;
   segment: Generated<string>;
   tax_settings: JsonDefault<TaxSettings>;
+  billing_address: ColumnType<CustomerAddress | null, string | null | undefined, string | null>;
+  billing_contact_name: ColumnType<string | null, string | null | undefined, string | null>;
   status: Generated<'active' | 'removed_upstream'>;
   fraud_review_at: Timestamp | null;
   fraud_review_note: string | null;
@@ -358,6 +360,148 @@ export interface ProviderPayableNoticesTable {
   recipients: number;
 }
 
+export interface CustomerAddress {
+  lines: string[];
+  city?: string | null;
+  postalCode?: string | null;
+  region?: string | null;
+  country?: string | null;
+}
+
+export interface RecurringFeesTable {
+  id: string;
+  customer_id: string;
+  name: string;
+  product_code: string | null;
+  category: Generated<string>;
+  quantity: string;
+  unit_price: string;
+  currency: string;
+  interval: 'month' | 'year';
+  start_date: string;
+  end_date: string | null;
+  billed_through: string | null;
+  created_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ChargesTable {
+  id: string;
+  seq: Generated<bigint>;
+  customer_id: string;
+  source: 'recon' | 'recurring' | 'manual';
+  source_ref: string | null;
+  billing_period: string;
+  subscription_id: string | null;
+  group_key: string;
+  group_title: string;
+  description: string;
+  category: string | null;
+  product_id: string | null;
+  sku_id: string | null;
+  period_start: string;
+  period_end: string;
+  quantity: string;
+  unit_price: string;
+  amount: bigint;
+  currency: string;
+  cost: bigint | null;
+  proration: Json<{ days: number; of: number } | null> | null;
+  price_rule_id: string | null;
+  price_method: string | null;
+  fx_rate: string | null;
+  invoice_id: string | null;
+  created_by: string;
+  created_at: Timestamp;
+}
+
+export interface InvoiceRunsTable {
+  id: string;
+  period: string;
+  state: 'drafting' | 'draft' | 'issuing' | 'issued' | 'cancelled';
+  cutoff_seq: bigint;
+  customers: Generated<number>;
+  invoices: Generated<number>;
+  held: Generated<number>;
+  issued: Generated<number>;
+  totals: JsonDefault<{ currency: string; net: string; tax: string; gross: string }[]>;
+  created_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  finished_at: Timestamp | null;
+}
+
+export interface InvoiceSeriesTable {
+  series: string;
+  next_seq: number;
+}
+
+export interface InvoicesTable {
+  id: string;
+  kind: 'invoice' | 'credit_note';
+  run_id: string | null;
+  customer_id: string;
+  currency: string;
+  period: string | null;
+  period_start: string | null;
+  period_end: string | null;
+  status: 'draft' | 'issued' | 'void';
+  hold_reason: string | null;
+  hold_code: string | null;
+  note: string | null;
+  series: string | null;
+  seq: number | null;
+  number: string | null;
+  issue_date: string | null;
+  due_date: string | null;
+  net: Generated<bigint>;
+  tax: Generated<bigint>;
+  gross: Generated<bigint>;
+  tax_mode: Generated<string>;
+  tax_rate: Generated<string>;
+  locale: string;
+  customer_snapshot: Json | null;
+  issuer_snapshot: Json | null;
+  credits_invoice_id: string | null;
+  reason: string | null;
+  delivery_status: Generated<'none' | 'queued' | 'sent' | 'retrying' | 'bounced' | 'failed'>;
+  delivery: JsonDefault<DeliveryEvent[]>;
+  issued_at: Timestamp | null;
+  voided_at: Timestamp | null;
+  created_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface DeliveryEvent {
+  at: string;
+  status: 'queued' | 'sent' | 'retrying' | 'bounced' | 'failed';
+  to?: string | undefined;
+  messageId?: string | undefined;
+  attempt?: number | undefined;
+  error?: string | undefined;
+}
+
+export interface InvoiceLinesTable {
+  id: string;
+  invoice_id: string;
+  position: number;
+  group_key: string;
+  group_title: string;
+  description: string;
+  period_start: string;
+  period_end: string;
+  quantity: string;
+  unit_price: string;
+  amount: bigint;
+  proration: Json<{ days: number; of: number } | null> | null;
+  charges: Generated<number>;
+  adjusted_from: bigint | null;
+  adjust_note: string | null;
+  credits_line_id: string | null;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -379,4 +523,10 @@ export interface DB {
   provider_invoices: ProviderInvoicesTable;
   provider_payments: ProviderPaymentsTable;
   provider_payable_notices: ProviderPayableNoticesTable;
+  recurring_fees: RecurringFeesTable;
+  charges: ChargesTable;
+  invoice_runs: InvoiceRunsTable;
+  invoice_series: InvoiceSeriesTable;
+  invoices: InvoicesTable;
+  invoice_lines: InvoiceLinesTable;
 }

@@ -1,0 +1,74 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../db/store.js';
+
+/**
+ * The set-based SQL of an invoice run: one pass over the open charges makes every draft's lines,
+ * and the drafts themselves are summed from those lines (one statement; the lines are grouped
+ * once and used twice). Charges are not touched here: a draft covers a customer's open charges of
+ * the period and before with seq ≤ the run's cutoff, and issuing links them (issue.ts).
+ */
+export interface RunCustomer {
+  customerId: string;
+  locale: string;
+  taxMode: string;
+  taxRate: string;
+  holdCode: string | null;
+  holdReason: string | null;
+}
+
+/** A charge whose customer and currency have a pending draft (of any run): that draft covers it. */
+export const claimedByDraft = sql`EXISTS (SELECT 1 FROM invoices d WHERE d.status = 'draft' AND d.kind = 'invoice' AND d.customer_id = c.customer_id AND d.currency = c.currency)`;
+
+/** The customers a run may draft, with their tax and holds decided in code; a temp table for this transaction. */
+export async function loadRunCustomers(db: Executor, rows: RunCustomer[]): Promise<void> {
+  await sql`CREATE TEMP TABLE run_customers (customer_id text PRIMARY KEY, locale text, tax_mode text, tax_rate numeric, hold_code text, hold_reason text) ON COMMIT DROP`.execute(db);
+  const col = <K extends keyof RunCustomer>(k: K) => rows.map((r) => r[k]);
+  await sql`INSERT INTO run_customers SELECT * FROM unnest(${col('customerId')}::text[], ${col('locale')}::text[], ${col('taxMode')}::text[],
+    ${col('taxRate')}::numeric[], ${col('holdCode')}::text[], ${col('holdReason')}::text[])`.execute(db);
+}
+
+export interface DraftScope {
+  runId: string;
+  period: string;
+  periodStart: string;
+  periodEnd: string;
+  cutoffSeq: bigint;
+  actor: string;
+  now: Date;
+  /** only this customer (a redraft) */
+  customerId?: string | undefined;
+}
+
+/** Create the drafts and their lines. Returns how many drafts were made. */
+export async function insertDrafts(db: Executor, s: DraftScope): Promise<number> {
+  const onlyCustomer = s.customerId ? sql`AND c.customer_id = ${s.customerId}` : sql``;
+  const invoiceId = sql`'inv_' || md5(${s.runId} || ':' || g.customer_id || ':' || g.currency)`;
+  const res = await sql`
+    WITH g AS (
+      SELECT c.customer_id, c.currency, c.group_key, c.group_title, c.description, c.unit_price, c.period_start, c.period_end, c.proration,
+             sum(c.quantity) AS quantity, sum(c.amount) AS amount, count(*)::int AS n
+      FROM charges c JOIN run_customers rc ON rc.customer_id = c.customer_id
+      WHERE c.invoice_id IS NULL AND c.billing_period <= ${s.period} AND c.seq <= ${s.cutoffSeq} AND NOT ${claimedByDraft} ${onlyCustomer}
+      GROUP BY c.customer_id, c.currency, c.group_key, c.group_title, c.description, c.unit_price, c.period_start, c.period_end, c.proration
+    ), inv AS (
+      INSERT INTO invoices (id, kind, run_id, customer_id, currency, period, period_start, period_end, status, hold_code, hold_reason,
+                            net, tax, gross, tax_mode, tax_rate, locale, created_by, created_at, updated_at)
+      SELECT ${invoiceId}, 'invoice', ${s.runId}, g.customer_id, g.currency, ${s.period}, ${s.periodStart}::date, ${s.periodEnd}::date, 'draft',
+             CASE WHEN rc.hold_code IS NOT NULL THEN rc.hold_code WHEN sum(g.amount) < 0 THEN 'invoicing.hold.negative_total' END,
+             rc.hold_reason,
+             sum(g.amount), round(sum(g.amount) * rc.tax_rate / 100)::bigint, sum(g.amount) + round(sum(g.amount) * rc.tax_rate / 100)::bigint,
+             rc.tax_mode, rc.tax_rate, rc.locale, ${s.actor}, ${s.now}, ${s.now}
+      FROM g JOIN run_customers rc ON rc.customer_id = g.customer_id
+      GROUP BY g.customer_id, g.currency, rc.hold_code, rc.hold_reason, rc.tax_mode, rc.tax_rate, rc.locale
+      RETURNING 1
+    ), lines AS (
+      INSERT INTO invoice_lines (id, invoice_id, position, group_key, group_title, description, period_start, period_end, quantity, unit_price, amount, proration, charges)
+      SELECT 'inl_' || md5(${s.runId} || ':' || g.customer_id || ':' || g.currency || ':' || g.position), ${invoiceId}, g.position, g.group_key, g.group_title,
+             g.description, g.period_start, g.period_end, g.quantity, g.unit_price, g.amount, g.proration, g.n
+      FROM (SELECT g.*, row_number() OVER (PARTITION BY g.customer_id, g.currency
+                                           ORDER BY g.group_key, g.period_start, g.description, g.unit_price, g.period_end) AS position FROM g) g
+      RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM inv)::int AS drafts`.execute(db);
+  return (res.rows[0] as { drafts: number }).drafts;
+}

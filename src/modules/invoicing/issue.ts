@@ -1,0 +1,122 @@
+import { sql } from 'kysely';
+import type { Config } from '../../core/config.js';
+import { AppError, notFound } from '../../core/errors.js';
+import { runUseCase, type Actor, type UseCaseContext, type UseCaseDeps } from '../../db/tx.js';
+import type { Executor } from '../../db/store.js';
+import { today } from '../provider-billing/provider-invoices.js';
+import { addDays } from './fee-schedule.js';
+import { eligibility } from './eligibility.js';
+import { customersForBilling, nextInSeries, type CustomerBilling } from './invoices.repo.js';
+import { getPartnerProfile, type PartnerProfile } from './partner-profile.js';
+import { refreshRunCounts } from './runs.js';
+
+/**
+ * Issuing: a draft becomes an invoice with a gapless number of its series (prefix and year of the
+ * issue date, e.g. INV-2026-000042), an issue date (today in the partner's time zone), a due date
+ * (the customer's payment terms), and copies of the customer's and the partner's details as
+ * printed. Its charges are linked to it in the same transaction, and their sum must still be
+ * what the draft's lines say (before review adjustments), or the draft is stale and nothing
+ * changes. Delivery is queued through the outbox (delivery.ts). An issued invoice never changes
+ * again: corrections are credit notes (credit-notes.ts).
+ */
+export type InvoicingDeps = UseCaseDeps & { config: Pick<Config, 'businessTimeZone'> };
+
+export const DELIVER_EFFECT = 'invoice.deliver';
+
+export function formatNumber(series: string, seq: number): string {
+  return `${series}-${String(seq).padStart(6, '0')}`;
+}
+
+export function customerSnapshot(c: CustomerBilling) {
+  return {
+    name: c.companyName,
+    contactName: c.billingContactName,
+    email: c.billingEmail,
+    addressLines: [...(c.billingAddress?.lines ?? []), [c.billingAddress?.postalCode, c.billingAddress?.city].filter(Boolean).join(' '), c.billingAddress?.region ?? '']
+      .map((l) => l.trim())
+      .filter(Boolean),
+    country: c.billingAddress?.country ?? c.country,
+    vatId: c.taxSettings.vatId ?? null,
+    customerNumber: c.tenantId,
+  };
+}
+export type CustomerSnapshot = ReturnType<typeof customerSnapshot>;
+
+export function issuerSnapshot(p: PartnerProfile) {
+  // the logo is not copied (it would be stored once per invoice); the PDF uses the current one
+  const { logoBase64: _logo, ...rest } = p;
+  return rest;
+}
+
+/** Number the document and queue its delivery; shared by invoices and credit notes. */
+export async function assignNumber(ctx: UseCaseContext, prefix: string, issueDate: string): Promise<{ series: string; seq: number; number: string }> {
+  const series = `${prefix}-${issueDate.slice(0, 4)}`;
+  const seq = await nextInSeries(ctx.trx, series);
+  return { series, seq, number: formatNumber(series, seq) };
+}
+
+export async function queueDelivery(ctx: UseCaseContext, invoiceId: string, email: string | null): Promise<void> {
+  if (!email) return;
+  await ctx.enqueue({ effect: DELIVER_EFFECT, payload: { invoiceId }, idempotencyKey: `${DELIVER_EFFECT}:${invoiceId}`, maxAttempts: 8 });
+  await appendDelivery(ctx.trx, invoiceId, { at: ctx.now.toISOString(), status: 'queued', to: email }, 'queued');
+}
+
+export async function appendDelivery(db: Executor, invoiceId: string, event: Record<string, unknown>, status: string): Promise<void> {
+  await sql`UPDATE invoices SET delivery = delivery || ${JSON.stringify([event])}::jsonb, delivery_status = ${status} WHERE id = ${invoiceId}`.execute(db);
+}
+
+export async function issueInvoice(deps: InvoicingDeps, actor: Actor, invoiceId: string): Promise<{ number: string }> {
+  return runUseCase(deps, actor, async (ctx) => {
+    const inv = await ctx.trx.selectFrom('invoices').selectAll().where('id', '=', invoiceId).forUpdate().executeTakeFirst();
+    if (!inv || inv.kind !== 'invoice') throw notFound('invoice', invoiceId);
+    if (inv.status !== 'draft') throw new AppError('conflict', 'invoicing.already_issued', { number: inv.number ?? inv.id });
+    if (inv.hold_code) throw new AppError('conflict', 'invoicing.held', { reason: inv.hold_reason ?? '' });
+    const [customer] = await customersForBilling(ctx.trx, [inv.customer_id]);
+    const e = eligibility(customer!, inv.period_end ?? today(ctx.now, deps.config.businessTimeZone));
+    if (e.holdCode) throw new AppError('conflict', e.holdCode);
+    if (inv.net < 0n) throw new AppError('conflict', 'invoicing.negative_total');
+
+    // link the charges the draft covers, and check they still add up to its lines
+    const run = inv.run_id ? await ctx.trx.selectFrom('invoice_runs').select(['period', 'cutoff_seq']).where('id', '=', inv.run_id).executeTakeFirst() : undefined;
+    if (run) {
+      const linked = await sql<{ sum: string | null }>`WITH u AS (
+          UPDATE charges SET invoice_id = ${invoiceId}
+          WHERE customer_id = ${inv.customer_id} AND currency = ${inv.currency} AND invoice_id IS NULL AND billing_period <= ${run.period} AND seq <= ${run.cutoff_seq}
+          RETURNING amount)
+        SELECT sum(amount)::text AS sum FROM u`.execute(ctx.trx);
+      const drafted = await sql<{ sum: string | null }>`SELECT sum(coalesce(adjusted_from, amount))::text AS sum FROM invoice_lines WHERE invoice_id = ${invoiceId}`.execute(ctx.trx);
+      if (BigInt(linked.rows[0]!.sum ?? '0') !== BigInt(drafted.rows[0]!.sum ?? '0')) throw new AppError('conflict', 'invoicing.draft_stale');
+    }
+
+    const profile = await getPartnerProfile(ctx.trx);
+    const issueDate = today(ctx.now, deps.config.businessTimeZone);
+    const dueDate = addDays(issueDate, customer!.paymentTermsDays);
+    const n = await assignNumber(ctx, profile.invoicePrefix, issueDate);
+    await ctx.trx
+      .updateTable('invoices')
+      .set({
+        status: 'issued',
+        series: n.series,
+        seq: n.seq,
+        number: n.number,
+        issue_date: issueDate,
+        due_date: dueDate,
+        locale: customer!.locale,
+        customer_snapshot: JSON.stringify(customerSnapshot(customer!)),
+        issuer_snapshot: JSON.stringify(issuerSnapshot(profile)),
+        issued_at: ctx.now,
+        updated_at: ctx.now,
+      })
+      .where('id', '=', invoiceId)
+      .execute();
+    await queueDelivery(ctx, invoiceId, customer!.billingEmail);
+    if (inv.run_id) await refreshRunCounts(ctx.trx, inv.run_id, ctx.now);
+    await ctx.audit({
+      action: 'invoice.issue',
+      entityType: 'invoice',
+      entityId: invoiceId,
+      after: { number: n.number, issueDate, dueDate, currency: inv.currency, net: inv.net.toString(), tax: inv.tax.toString(), gross: inv.gross.toString() },
+    });
+    return { number: n.number };
+  });
+}
