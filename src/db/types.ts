@@ -502,6 +502,39 @@ export interface InvoiceLinesTable {
   credits_line_id: string | null;
 }
 
+export interface PriceRulesTable {
+  id: string;
+  customer_id: string | null;
+  segment: string | null;
+  product_id: string | null;
+  sku_id: string | null;
+  category: 'm365' | 'dynamics' | 'power_platform' | 'azure' | 'software' | 'other' | null;
+  method: 'markup' | 'margin' | 'fixed' | 'list';
+  /** numeric(20,6), read as text */
+  value: string;
+  currency: string | null;
+  pec: Generated<'keep' | 'pass_on'>;
+  rounding: Generated<'half_even' | 'half_up' | 'down' | 'up' | 'floor' | 'ceiling'>;
+  valid_from: string | null;
+  valid_to: string | null;
+  active: Generated<boolean>;
+  note: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ExchangeRatesTable {
+  id: string;
+  from_currency: string;
+  to_currency: string;
+  /** numeric(20,10), read as text */
+  rate: string;
+  effective_date: string;
+  source: Generated<string>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -513,6 +546,8 @@ export interface DB {
   system_state: SystemStateTable;
   provider_accounts: ProviderAccountsTable;
   customers: CustomersTable;
+  price_rules: PriceRulesTable;
+  exchange_rates: ExchangeRatesTable;
   subscriptions: SubscriptionsTable;
   subscription_operations: SubscriptionOperationsTable;
   sync_runs: SyncRunsTable;
