@@ -18,6 +18,7 @@ import { ProviderImports } from './pages/ProviderImports';
 import { ProviderInvoices } from './pages/ProviderInvoices';
 import { ProviderInvoice } from './pages/ProviderInvoice';
 import { Unmatched } from './pages/Unmatched';
+import { PriceRules } from './pages/PriceRules';
 import { Redirect, navigate, useLocation } from './router';
 import { SessionContext, isAdmin, type SessionValue } from './session';
 
@@ -164,6 +165,7 @@ const PAGE_TITLE_KEYS: Record<string, string> = {
   '/provider-billing/imports': 'web.provider_billing.title',
   '/provider-billing/invoices': 'web.provider_invoices.title',
   '/provider-billing/unmatched': 'web.unmatched.title',
+  '/pricing': 'web.pricing.title',
   '/login': 'web.login.title',
 };
 
@@ -225,7 +227,7 @@ function Routes({ user }: { user: User | null }) {
           <Portal />
         ) : path === '/me' ? (
           <Me />
-        ) : ['/users', '/audit', '/customers', '/subscriptions'].includes(path) || path.startsWith('/provider-billing') || customerIdOf(path) ? (
+        ) : ['/users', '/audit', '/customers', '/subscriptions', '/pricing'].includes(path) || path.startsWith('/provider-billing') || customerIdOf(path) ? (
           <Forbidden />
         ) : (
           <NotFound path={path} />
@@ -264,6 +266,9 @@ function Routes({ user }: { user: User | null }) {
       break;
     case '/provider-billing/unmatched':
       page = <Unmatched />;
+      break;
+    case '/pricing':
+      page = <PriceRules />;
       break;
     default: {
       const customerId = customerIdOf(path);

@@ -58,6 +58,7 @@ export function Layout({ children }: { children: ReactNode }) {
             { to: '/provider-billing/unmatched', label: t('web.nav.unmatched_lines'), icon: 'alert' },
           ],
         },
+        { to: '/pricing', label: t('web.nav.price_rules'), icon: 'tag' },
         { to: '/me', label: t('web.nav.me'), icon: 'me' },
       ];
   const admin: NavItem[] = isAdmin(user)
