@@ -31,7 +31,7 @@ export const ManualChargeIn = z.object({
   periodEnd: z.string().regex(DAY),
   billingPeriod: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/).optional(),
 });
-export type ManualChargeInput = z.infer<typeof ManualChargeIn>;
+export type ManualChargeInput = z.input<typeof ManualChargeIn>;
 
 async function customerExists(db: Executor, id: string, field = 'customerId') {
   const c = await db.selectFrom('customers').select(['id', 'billing_currency']).where('id', '=', id).executeTakeFirst();
@@ -122,7 +122,7 @@ export const FeeIn = z.object({
   startDate: z.string().regex(DAY),
   endDate: z.string().regex(DAY).nullable().optional(),
 });
-export type FeeInput = z.infer<typeof FeeIn>;
+export type FeeInput = z.input<typeof FeeIn>;
 
 export async function createFee(deps: UseCaseDeps, actor: Actor, input: FeeInput): Promise<{ id: string }> {
   const i = FeeIn.parse(input);

@@ -24,7 +24,7 @@ export const CreditNoteIn = z.object({
   /** lines to credit and how much (in the currency's units); a line without amount is credited in full */
   lines: z.array(z.object({ lineId: z.string().min(1), amount: z.string().trim().optional() })).min(1).optional(),
 });
-export type CreditNoteInput = z.infer<typeof CreditNoteIn>;
+export type CreditNoteInput = z.input<typeof CreditNoteIn>;
 
 export interface CreditNoteResult {
   id: string;
