@@ -98,12 +98,12 @@ export function sampleDocument(locale: Locale, opts: SampleOptions = {}): Invoic
     if (prorated) amount = divRound(amount * 12n, 31n, 'half_up');
     const description =
       locale === 'zh-CN'
-        ? `${title}（${prorated ? '月中新增许可证' : '月度许可证'}）`
+        ? prorated ? '月中新增许可证' : '月度许可证'
         : locale === 'ru'
-          ? `${title} — ${prorated ? 'лицензии, добавленные в середине месяца' : 'ежемесячные лицензии'}`
+          ? prorated ? 'Лицензии, добавленные в середине месяца' : 'Ежемесячные лицензии'
           : locale === 'de'
-            ? `${title} – ${prorated ? 'Lizenzen, im Monat hinzugefügt' : 'monatliche Lizenzen'}`
-            : `${title} – ${prorated ? 'licences added mid-month' : 'monthly licences'}`;
+            ? prorated ? 'Lizenzen, im Monat hinzugefügt' : 'Monatliche Lizenzen'
+            : prorated ? 'Licences added mid-month' : 'Monthly licences';
     g.lines.push({
       description,
       period: prorated ? { start: '2026-10-20', end: '2026-10-31' } : { start: '2026-10-01', end: '2026-10-31' },

@@ -132,6 +132,7 @@ describe('invoice PDF in each locale', () => {
     expect(text).toContain(`Оплатить до ${asExtracted(new Intl.DateTimeFormat('ru', { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(Date.UTC(2026, 10, 17))))}`);
     expect(text).toContain('Пропорционально: 12 из 31 дня');
     expect(text).toContain('Страница 1 из 1');
+    expect(text).toContain('согласно нашей опубликованной политике взыскания задолженности: https://nordlicht-cloud.example/policies/collections?lang=ru');
     const f = fonts(pdf);
     expect(f.map((x) => x.name.replace(/^[A-Z]{6}\+/, ''))).toEqual(expect.arrayContaining(['NotoSans-Regular', 'NotoSans-Bold']));
     expect(f.every((x) => x.emb === 'yes' && x.type === 'CID TrueType')).toBe(true);
@@ -156,7 +157,7 @@ describe('invoice PDF in each locale', () => {
     const ps = pages(await renderDocumentPdf(doc));
     expect(ps.length).toBeGreaterThanOrEqual(3);
     const header = 'Beschreibung Zeitraum Menge Einzelpreis Betrag (EUR)';
-    const withLines = ps.filter((p) => p.includes('monatliche Lizenzen'));
+    const withLines = ps.filter((p) => p.includes('Monatliche Lizenzen'));
     expect(withLines.length).toBeGreaterThanOrEqual(2);
     for (const p of withLines) expect(p).toContain(header);
     ps.forEach((p, i) => expect(p).toContain(`Seite ${i + 1} von ${ps.length}`));

@@ -93,12 +93,8 @@ class Renderer {
     let y = top;
     const w = RIGHT_X - INFO_X;
     y += c.text(d.issuer.name, INFO_X, y, { size: 10, weight: 'bold', align: 'right', width: w }) + 2;
-    const lines = [...d.issuer.addressLines];
-    if (d.issuer.taxId) lines.push(`${t('tax_id')}: ${d.issuer.taxId}`);
-    if (d.issuer.email) lines.push(`${t('email')}: ${d.issuer.email}`);
-    if (d.issuer.phone) lines.push(`${t('phone')}: ${d.issuer.phone}`);
-    if (d.issuer.website) lines.push(`${t('website')}: ${d.issuer.website}`);
-    for (const line of lines) y += c.text(line, INFO_X, y, { size: 8, color: COLORS.muted, align: 'right', width: w }) + 1;
+    // address here; VAT id, contacts and register lines in every page's footer
+    for (const line of d.issuer.addressLines) y += c.text(line, INFO_X, y, { size: 8, color: COLORS.muted, align: 'right', width: w }) + 1;
 
     // left: the customer's address block, under a one-line sender address
     let ly = Math.max(leftBottom, y) + 22;
@@ -304,8 +300,12 @@ class Renderer {
           : d.dueDate
             ? t('payment.instruction', { amount: gross, date: formatDay(d.locale, d.dueDate) })
             : t('payment.instruction_no_due', { amount: gross });
-      const labelW = 130;
-      const rowsH = rows.reduce((s, [l, v]) => s + Math.max(c.measure(l, { size: 8.5, width: labelW - 4 }), c.measure(v, { size: 8.5, width: 300 })) + 2, 0);
+      // two columns of label/value pairs: holder, bank | IBAN, BIC, reference
+      const colW = (CONTENT_WIDTH - 20) / 2;
+      const labelW = 95;
+      const cols = [rows.slice(0, 2), rows.slice(2)];
+      const pairH = ([l, v]: [string, string]) => Math.max(c.measure(l, { size: 8.5, width: labelW - 4 }), c.measure(v, { size: 8.5, weight: 'bold', width: colW - labelW - 6 })) + 2;
+      const rowsH = Math.max(...cols.map((col) => col.reduce((s, r) => s + pairH(r), 0)));
       const boxH = 10 + 14 + c.measure(intro, { size: 8.5, width: CONTENT_WIDTH - 20 }) + 6 + rowsH + 8;
       c.ensure(boxH);
       const top = c.y;
@@ -313,22 +313,31 @@ class Renderer {
       let y = top + 10;
       y += c.text(t('payment.title'), PAGE.left + 10, y, { size: 9, weight: 'bold', width: CONTENT_WIDTH - 20 }) + 4;
       y += c.text(intro, PAGE.left + 10, y, { size: 8.5, width: CONTENT_WIDTH - 20 }) + 6;
-      for (const [label, value] of rows) {
-        const h1 = c.text(label, PAGE.left + 10, y, { size: 8.5, color: COLORS.muted, width: labelW - 4 });
-        const h2 = c.text(value, PAGE.left + 10 + labelW, y, { size: 8.5, weight: 'bold', width: 300 });
-        y += Math.max(h1, h2) + 2;
-      }
+      cols.forEach((col, i) => {
+        const x = PAGE.left + 10 + i * colW;
+        let cy = y;
+        for (const pair of col) {
+          c.text(pair[0], x, cy, { size: 8.5, color: COLORS.muted, width: labelW - 4 });
+          c.text(pair[1], x + labelW, cy, { size: 8.5, weight: 'bold', width: colW - labelW - 6 });
+          cy += pairH(pair);
+        }
+      });
       c.y = top + boxH + 12;
     } else if (d.kind === 'credit_note') {
       c.para(t('payment.credit', { amount: gross }), { size: 8.5 }, PAGE.left, 10);
     }
-    if (d.collectionsPolicy) c.para(t('policy', { url: d.collectionsPolicy.url }), { size: 8, color: COLORS.muted }, PAGE.left, 6);
+    if (d.collectionsPolicy) c.para(t('policy', { url: `\n${d.collectionsPolicy.url}` }), { size: 8, color: COLORS.muted }, PAGE.left, 6);
   }
 
   footers(): void {
     const { c, d, t } = this;
-    const legal = [[d.issuer.name, ...d.issuer.addressLines].join(' · '), ...(d.issuer.legalLines ?? [])];
-    if (d.issuer.taxId) legal[0] += ` · ${t('tax_id')}: ${d.issuer.taxId}`;
+    const first = [d.issuer.name, ...d.issuer.addressLines];
+    if (d.issuer.taxId) first.push(`${t('tax_id')}: ${d.issuer.taxId}`);
+    const contacts: string[] = [];
+    if (d.issuer.email) contacts.push(`${t('email')}: ${d.issuer.email}`);
+    if (d.issuer.phone) contacts.push(`${t('phone')}: ${d.issuer.phone}`);
+    if (d.issuer.website) contacts.push(`${t('website')}: ${d.issuer.website}`);
+    const legal = [first.join(' · '), ...(contacts.length ? [contacts.join(' · ')] : []), ...(d.issuer.legalLines ?? [])];
     c.eachPage((i, n) => {
       const top = PAGE.height - PAGE.bottom + 16;
       c.rule(top - 6);
