@@ -11,6 +11,7 @@ import { registerEffects } from './jobs/definitions.js';
 import { buildApp } from './http/app.js';
 import { seedDemo, type SeedResult } from './demo/seed.js';
 import { startDemoProvider, type DemoProvider } from './demo/provider.js';
+import { seedDemoCustomerOverride, seedDemoPricing } from './demo/pricing.js';
 import { syncProviderInvoices } from './modules/provider-billing/sync-invoices.js';
 import { syncAll } from './modules/customers/sync-customers.js';
 import { countUsers, findUserByEmail } from './modules/users/users.repo.js';
@@ -92,7 +93,10 @@ export async function start(config: Config, mode: 'serve' | 'worker'): Promise<R
         await createUser(deps, systemActor, { email: config.adminEmail, password: config.adminPassword, role: 'admin', name: 'Administrator' });
         admin = config.adminEmail;
       }
-      return { bootstrapAdmin: admin, seed: config.demo ? await seedDemo(deps) : undefined };
+      const seeded = config.demo ? await seedDemo(deps) : undefined;
+      // price rules and rates for demo stores made before pricing existed (no-op when any rule exists)
+      if (config.demo) await seedDemoPricing(deps);
+      return { bootstrapAdmin: admin, seed: seeded };
     });
     const noUsers = (await countUsers(deps.db)) === 0;
 
@@ -113,6 +117,7 @@ export async function start(config: Config, mode: 'serve' | 'worker'): Promise<R
         const accounts = demo.accountIds;
         void (async () => {
           await syncAll(deps, systemActor, 'demo');
+          await seedDemoCustomerOverride(deps);
           for (const id of accounts) await syncProviderInvoices(deps, systemActor, id);
         })().catch((err) => deps.log.warn({ err }, 'demo sync failed'));
       } catch (err) {

@@ -4,6 +4,7 @@ import { systemActor } from '../db/tx.js';
 import { createUser } from '../modules/users/manage-users.js';
 import { generatePassword } from '../modules/users/passwords.js';
 import { countUsers, type StaffRole } from '../modules/users/users.repo.js';
+import { seedDemoPricing } from './pricing.js';
 
 /**
  * Demo data for an empty store, made through the same use cases as real data. Later modules add
@@ -31,6 +32,7 @@ export async function seedDemo(deps: Deps): Promise<SeedResult> {
     // demo colleagues get unknown random passwords; an admin can reset them
     await createUser(deps, systemActor, { ...u, password: generatePassword() });
   }
+  await seedDemoPricing(deps);
   await sql`INSERT INTO system_state (key, value, updated_at) VALUES ('demo.seeded', ${JSON.stringify({ at: deps.clock.now() })}, ${deps.clock.now()})
             ON CONFLICT (key) DO NOTHING`.execute(deps.db);
   return { seeded: true, admin: { email: DEMO_ADMIN_EMAIL, password }, users: 1 + DEMO_STAFF.length };
