@@ -11,6 +11,7 @@ import { SYNC_CUSTOMER_EFFECT, SYNC_INVOICES_EFFECT } from '../modules/providers
 import { syncProviderInvoices } from '../modules/provider-billing/sync-invoices.js';
 import { sendPayableNotices } from '../modules/provider-billing/payable-notices.js';
 import { registerEmailEffect } from '../modules/notifications/send-email.js';
+import { registerInvoiceDelivery } from '../modules/invoicing/delivery.js';
 
 export const OUTBOX_DISPATCH = 'outbox.dispatch';
 export const MAINTENANCE_SWEEP = 'maintenance.sweep';
@@ -21,6 +22,7 @@ export const PAYABLES_DAILY = 'provider_billing.daily';
 export function registerEffects(deps: Deps): void {
   registerCoreEffects(deps.effects);
   registerEmailEffect(deps);
+  registerInvoiceDelivery(deps);
   deps.effects.register(SUBSCRIPTION_STATUS_EFFECT, async (payload, fx) => {
     const op = await performStatusChange(deps, String(payload.operationId), fx);
     return { state: op.state };

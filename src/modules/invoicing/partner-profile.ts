@@ -25,12 +25,15 @@ export const PartnerProfileSchema = z.object({
     iban: z.string().trim().max(42).nullable(),
     bic: z.string().trim().max(11).nullable(),
   }),
+  /** footer lines: commercial register, managing directors, … */
+  legalLines: z.array(z.string().trim().min(1).max(200)).max(4).default([]),
   /** where the published collections policy is, printed on every invoice */
   policyUrl: z.string().trim().max(300).nullable(),
   invoicePrefix: z.string().trim().regex(/^[A-Z0-9]{1,8}$/),
   creditNotePrefix: z.string().trim().regex(/^[A-Z0-9]{1,8}$/),
 });
 export type PartnerProfile = z.infer<typeof PartnerProfileSchema>;
+export type PartnerProfileInput = z.input<typeof PartnerProfileSchema>;
 
 export const DEFAULT_PROFILE: PartnerProfile = {
   name: 'Partnerdesk',
@@ -42,6 +45,7 @@ export const DEFAULT_PROFILE: PartnerProfile = {
   website: null,
   logoBase64: null,
   bank: { accountHolder: null, bankName: null, iban: null, bic: null },
+  legalLines: [],
   policyUrl: null,
   invoicePrefix: 'INV',
   creditNotePrefix: 'CN',
@@ -54,7 +58,7 @@ export async function getPartnerProfile(db: Executor): Promise<PartnerProfile> {
   return row ? { ...DEFAULT_PROFILE, ...(row.value as Partial<PartnerProfile>) } : DEFAULT_PROFILE;
 }
 
-export async function setPartnerProfile(deps: UseCaseDeps, actor: Actor, profile: PartnerProfile): Promise<PartnerProfile> {
+export async function setPartnerProfile(deps: UseCaseDeps, actor: Actor, profile: PartnerProfileInput): Promise<PartnerProfile> {
   const next = PartnerProfileSchema.parse(profile);
   return runUseCase(deps, actor, async (ctx) => {
     const before = await getPartnerProfile(ctx.trx);
