@@ -40,6 +40,8 @@ export interface InvoiceDocument {
   reason?: string | null;
   /** free-text notes printed under the totals, one paragraph each */
   notes?: string[];
+  /** a draft (not issued): every page carries a "Draft" watermark */
+  draft?: boolean;
   /** PDF metadata creation time (ISO 8601); defaults to the issue date at 00:00 UTC (reproducible output) */
   createdAt?: string | null;
 }
@@ -123,7 +125,7 @@ export interface DocumentTotals {
 
 export interface PaymentInstructions {
   accountHolder: string;
-  bankName: string;
+  bankName?: string | null;
   iban: string;
   bic?: string | null;
   /** what the customer writes in the transfer, usually the invoice number */

@@ -184,6 +184,20 @@ describe('invoice PDF in each locale', () => {
     expect(ru).toContain('Кредит-нота к счёту № INV-2026-000098 от 2 окт. 2026 г.');
   });
 
+  it('marks every page of a draft, and leaves the watermark off issued documents', async () => {
+    const draft = sampleDocument('de', { lines: 40 });
+    draft.draft = true;
+    if (draft.payment) draft.payment.bankName = null;
+    const ps = pages(await renderDocumentPdf(draft));
+    expect(ps.length).toBeGreaterThanOrEqual(2);
+    expect(ps[0]).toMatch(/Rechnung \S* ?ENTWURF/); // under the title (the address block's first line sits between them)
+    for (const p of ps.slice(1)) expect(p).toContain('Rechnung INV-2026-000123 · Müller & Söhne Maschinenbau KG · ENTWURF');
+    expect(ps.join(' ')).toContain('Kontoinhaber Nordlicht Cloud Solutions GmbH');
+    expect(ps.join(' ')).not.toContain('Stadtsparkasse');
+    const issued = pages(await renderDocumentPdf(sampleDocument('de', { lines: 40 }))).join(' ');
+    expect(issued).not.toContain('ENTWURF');
+  });
+
   it('is deterministic, dated from the document, and refuses totals that do not add up', async () => {
     const doc = sampleDocument('en', { lines: 12 });
     const a = await renderDocumentPdf(doc);

@@ -110,6 +110,7 @@ class Renderer {
     // right: title, number, dates
     let ry = blockTop;
     ry += c.text(t(`title.${d.kind}`), INFO_X, ry, { size: 20, weight: 'bold', color: COLORS.accent, width: w }) + 6;
+    if (d.draft) ry += c.text(this.draftLabel(), INFO_X, ry - 4, { size: 9, weight: 'bold', color: '#b03a2e', width: w }) + 4;
     const rows: [string, string][] = [[t(`number.${d.kind}`), d.number], [t('issue_date'), formatDay(d.locale, d.issueDate)]];
     if (d.dueDate && d.kind === 'invoice') rows.push([t('due_date'), formatDay(d.locale, d.dueDate)]);
     if (d.servicePeriod) rows.push([t('service_period'), this.range(d.servicePeriod, 'numeric')]);
@@ -225,9 +226,14 @@ class Renderer {
     c.y += 12;
   }
 
+  private draftLabel(): string {
+    return this.t('draft').toLocaleUpperCase(this.d.locale);
+  }
+
   private runningHeader(): void {
     const { c, d, t } = this;
-    c.text(`${t(`title.${d.kind}`)} ${d.number} · ${d.customer.name}`, PAGE.left, c.y, { size: 8, color: COLORS.muted, width: CONTENT_WIDTH });
+    const draft = d.draft ? ` · ${this.draftLabel()}` : '';
+    c.text(`${t(`title.${d.kind}`)} ${d.number} · ${d.customer.name}${draft}`, PAGE.left, c.y, { size: 8, color: COLORS.muted, width: CONTENT_WIDTH });
     c.y += 16;
   }
 
@@ -291,7 +297,9 @@ class Renderer {
     const gross = this.total(d.totals.gross);
     if (d.payment) {
       const p = d.payment;
-      const rows: [string, string][] = [[t('payment.account_holder'), p.accountHolder], [t('payment.bank'), p.bankName], [t('payment.iban'), p.iban]];
+      const rows: [string, string][] = [[t('payment.account_holder'), p.accountHolder]];
+      if (p.bankName) rows.push([t('payment.bank'), p.bankName]);
+      rows.push([t('payment.iban'), p.iban]);
       if (p.bic) rows.push([t('payment.bic'), p.bic]);
       rows.push([t('payment.reference'), p.reference]);
       const intro =
@@ -338,7 +346,13 @@ class Renderer {
     if (d.issuer.phone) contacts.push(`${t('phone')}: ${d.issuer.phone}`);
     if (d.issuer.website) contacts.push(`${t('website')}: ${d.issuer.website}`);
     const legal = [first.join(' · '), ...(contacts.length ? [contacts.join(' · ')] : []), ...(d.issuer.legalLines ?? [])];
+    const watermark = d.draft ? this.draftLabel() : null; // drawn diagonally; text extraction skips it, the title and running header say it too
     c.eachPage((i, n) => {
+      if (watermark) {
+        c.doc.save().rotate(-35, { origin: [PAGE.width / 2, PAGE.height / 2] }).fillOpacity(0.1);
+        c.text(watermark, 0, PAGE.height / 2 - 50, { size: 96, weight: 'bold', color: COLORS.accent, width: PAGE.width, align: 'center' });
+        c.doc.restore();
+      }
       const top = PAGE.height - PAGE.bottom + 16;
       c.rule(top - 6);
       let y = top;
