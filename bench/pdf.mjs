@@ -14,9 +14,10 @@ const pageCount = (pdf) => (pdf.toString('latin1').match(/\/Type \/Page\b/g) ?? 
 
 /**
  * Render each case for `seconds` (at least `min` PDFs) and return, per case, PDFs/s, ms per PDF,
- * pages and bytes. `cold` is the first render in the process (font files read and parsed).
+ * pages and bytes, after `warmup` seconds of rendering them all. `coldMs`: the first two renders in
+ * the process (font files read and parsed, code not yet optimized).
  */
-export async function pdfBench({ seconds = 3, min = 5, cases } = {}) {
+export async function pdfBench({ seconds = 3, min = 5, warmup = 2, cases } = {}) {
   const { renderDocumentPdf } = await load('modules/invoicing/pdf.js');
   const { sampleDocument } = await load('modules/invoicing/document-sample.js');
   cases ??= [
@@ -29,6 +30,10 @@ export async function pdfBench({ seconds = 3, min = 5, cases } = {}) {
   await renderDocumentPdf(sampleDocument('de', { lines: 8 }));
   await renderDocumentPdf(sampleDocument('zh-CN', { lines: 8 }));
   const cold = ms(t0);
+  // warm up (JIT, fontkit's glyph caches) on every case before timing any
+  const docs = cases.map((c) => sampleDocument(c.locale, { lines: c.lines }));
+  const w0 = process.hrtime.bigint();
+  while (ms(w0) < warmup * 1000) for (const d of docs) await renderDocumentPdf(d);
   const results = {};
   for (const c of cases) {
     const doc = sampleDocument(c.locale, { lines: c.lines });

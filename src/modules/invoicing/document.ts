@@ -153,6 +153,7 @@ export function documentProblems(doc: InvoiceDocument): string[] {
   checkDay('servicePeriod.start', doc.servicePeriod?.start);
   checkDay('servicePeriod.end', doc.servicePeriod?.end);
   checkDay('credits.issueDate', doc.credits?.issueDate);
+  if (doc.createdAt != null && Number.isNaN(Date.parse(doc.createdAt))) problems.push(`createdAt is not a timestamp: ${doc.createdAt}`);
   if (doc.kind === 'credit_note' && !doc.credits) problems.push('a credit note names the invoice it credits');
   let lines = 0n;
   doc.groups.forEach((g, gi) =>
