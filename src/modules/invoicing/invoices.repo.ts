@@ -140,6 +140,9 @@ export interface InvoiceFilter {
   status?: Invoice['status'] | undefined;
   kind?: Invoice['kind'] | undefined;
   held?: boolean | undefined;
+  creditsInvoiceId?: string | undefined;
+  /** issued and void only (what a customer sees) */
+  excludeDrafts?: boolean | undefined;
   limit?: number | undefined;
   offset?: number | undefined;
 }
@@ -151,6 +154,8 @@ export async function listInvoices(db: Executor, f: InvoiceFilter): Promise<{ it
   if (f.status) q = q.where('i.status', '=', f.status);
   if (f.kind) q = q.where('i.kind', '=', f.kind);
   if (f.held !== undefined) q = q.where('i.hold_code', f.held ? 'is not' : 'is', null);
+  if (f.creditsInvoiceId) q = q.where('i.credits_invoice_id', '=', f.creditsInvoiceId);
+  if (f.excludeDrafts) q = q.where('i.status', '<>', 'draft');
   const total = await q.clearSelect().select((e) => e.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
   const rows = await q
     .orderBy(sql`i.issue_date DESC NULLS FIRST`)

@@ -120,3 +120,22 @@ export async function issueInvoice(deps: InvoicingDeps, actor: Actor, invoiceId:
     return { number: n.number };
   });
 }
+
+/** Send an issued document again (after a bounce, or on request), to the billing contact it was issued to or a new one. */
+export async function resendInvoice(deps: InvoicingDeps, actor: Actor, invoiceId: string): Promise<void> {
+  await runUseCase(deps, actor, async (ctx) => {
+    const inv = await ctx.trx.selectFrom('invoices').selectAll().where('id', '=', invoiceId).forUpdate().executeTakeFirst();
+    if (!inv) throw notFound('invoice', invoiceId);
+    if (inv.status === 'draft') throw new AppError('conflict', 'invoicing.not_issued');
+    const [customer] = await customersForBilling(ctx.trx, [inv.customer_id]);
+    const email = customer?.billingEmail ?? null;
+    if (!email) throw new AppError('conflict', 'invoicing.hold.no_billing_contact');
+    // the snapshot keeps where it went; a changed billing contact gets the resend
+    const snapshot = { ...(inv.customer_snapshot as Record<string, unknown>), email };
+    await ctx.trx.updateTable('invoices').set({ customer_snapshot: JSON.stringify(snapshot), updated_at: ctx.now }).where('id', '=', invoiceId).execute();
+    const n = inv.delivery.length;
+    await ctx.enqueue({ effect: DELIVER_EFFECT, payload: { invoiceId }, idempotencyKey: `${DELIVER_EFFECT}:${invoiceId}:${n}`, maxAttempts: 8 });
+    await appendDelivery(ctx.trx, invoiceId, { at: ctx.now.toISOString(), status: 'queued', to: email }, 'queued');
+    await ctx.audit({ action: 'invoice.resend', entityType: 'invoice', entityId: invoiceId, after: { to: email } });
+  });
+}

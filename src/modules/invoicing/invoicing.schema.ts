@@ -1,0 +1,160 @@
+import { z } from 'zod';
+import { moneyToDecimalString } from '../../core/money.js';
+import { DateTime } from '../../http/schemas.js';
+import type { Invoice, InvoiceLine } from './invoices.repo.js';
+import type { RunSummary } from './runs.js';
+
+/** The invoicing API contract. Amounts are decimal strings in the document's currency ("1234.50"). */
+const dec = (amount: bigint, currency: string) => moneyToDecimalString({ amount, currency });
+export const Period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
+
+export const RunOut = z.object({
+  runId: z.string(),
+  period: z.string(),
+  state: z.enum(['drafting', 'draft', 'issuing', 'issued', 'cancelled']),
+  customers: z.number().int(),
+  invoices: z.number().int(),
+  held: z.number().int(),
+  issued: z.number().int(),
+  totals: z.array(z.object({ currency: z.string(), net: z.string(), tax: z.string(), gross: z.string() })),
+  created: z.boolean(),
+  createdAt: DateTime,
+  finishedAt: DateTime.nullable(),
+});
+export const toRunOut = (r: RunSummary): z.output<typeof RunOut> => r;
+
+const DeliveryOut = z.object({ at: z.string(), status: z.string(), to: z.string().optional(), messageId: z.string().optional(), attempt: z.number().int().optional(), error: z.string().optional() });
+
+export const InvoiceOut = z.object({
+  id: z.string(),
+  kind: z.enum(['invoice', 'credit_note']),
+  runId: z.string().nullable(),
+  customerId: z.string(),
+  customerName: z.string(),
+  currency: z.string(),
+  period: z.string().nullable(),
+  periodStart: z.string().nullable(),
+  periodEnd: z.string().nullable(),
+  status: z.enum(['draft', 'issued', 'void']),
+  holdCode: z.string().nullable(),
+  holdReason: z.string().nullable(),
+  note: z.string().nullable(),
+  number: z.string().nullable(),
+  issueDate: z.string().nullable(),
+  dueDate: z.string().nullable(),
+  net: z.string(),
+  tax: z.string(),
+  gross: z.string(),
+  taxMode: z.string(),
+  taxRate: z.string(),
+  locale: z.string(),
+  creditsInvoiceId: z.string().nullable(),
+  reason: z.string().nullable(),
+  deliveryStatus: z.string(),
+  delivery: z.array(DeliveryOut),
+  issuedAt: z.string().nullable(),
+  voidedAt: z.string().nullable(),
+});
+export const toInvoiceOut = (i: Invoice): z.input<typeof InvoiceOut> => ({
+  id: i.id,
+  kind: i.kind,
+  runId: i.runId,
+  customerId: i.customerId,
+  customerName: i.customerName,
+  currency: i.currency,
+  period: i.period,
+  periodStart: i.periodStart,
+  periodEnd: i.periodEnd,
+  status: i.status,
+  holdCode: i.holdCode,
+  holdReason: i.holdReason,
+  note: i.note,
+  number: i.number,
+  issueDate: i.issueDate,
+  dueDate: i.dueDate,
+  net: dec(i.net, i.currency),
+  tax: dec(i.tax, i.currency),
+  gross: dec(i.gross, i.currency),
+  taxMode: i.taxMode,
+  taxRate: i.taxRate,
+  locale: i.locale,
+  creditsInvoiceId: i.creditsInvoiceId,
+  reason: i.reason,
+  deliveryStatus: i.deliveryStatus,
+  delivery: i.delivery,
+  issuedAt: i.issuedAt?.toISOString() ?? null,
+  voidedAt: i.voidedAt?.toISOString() ?? null,
+});
+
+export const LineOut = z.object({
+  id: z.string(),
+  position: z.number().int(),
+  groupKey: z.string(),
+  groupTitle: z.string(),
+  description: z.string(),
+  periodStart: z.string(),
+  periodEnd: z.string(),
+  quantity: z.string(),
+  unitPrice: z.string(),
+  amount: z.string(),
+  proration: z.object({ days: z.number().int(), of: z.number().int() }).nullable(),
+  charges: z.number().int(),
+  adjustedFrom: z.string().nullable(),
+  adjustNote: z.string().nullable(),
+  creditsLineId: z.string().nullable(),
+  credited: z.string(),
+});
+export const toLineOut = (l: InvoiceLine, currency: string): z.input<typeof LineOut> => ({
+  id: l.id,
+  position: l.position,
+  groupKey: l.groupKey,
+  groupTitle: l.groupTitle,
+  description: l.description,
+  periodStart: l.periodStart,
+  periodEnd: l.periodEnd,
+  quantity: l.quantity,
+  unitPrice: l.unitPrice,
+  amount: dec(l.amount, currency),
+  proration: l.proration,
+  charges: l.charges,
+  adjustedFrom: l.adjustedFrom === null ? null : dec(l.adjustedFrom, currency),
+  adjustNote: l.adjustNote,
+  creditsLineId: l.creditsLineId,
+  credited: dec(l.credited ?? 0n, currency),
+});
+
+export const ChargeOut = z.object({
+  id: z.string(),
+  customerId: z.string(),
+  source: z.enum(['recon', 'recurring', 'manual']),
+  billingPeriod: z.string(),
+  groupTitle: z.string(),
+  description: z.string(),
+  periodStart: z.string(),
+  periodEnd: z.string(),
+  quantity: z.string(),
+  unitPrice: z.string(),
+  amount: z.string(),
+  currency: z.string(),
+  cost: z.string().nullable(),
+  proration: z.object({ days: z.number().int(), of: z.number().int() }).nullable(),
+  priceRuleId: z.string().nullable(),
+  priceMethod: z.string().nullable(),
+  invoiceId: z.string().nullable(),
+  createdAt: z.string(),
+});
+
+export const FeeOut = z.object({
+  id: z.string(),
+  customerId: z.string(),
+  name: z.string(),
+  productCode: z.string().nullable(),
+  category: z.string(),
+  quantity: z.string(),
+  unitPrice: z.string(),
+  currency: z.string(),
+  interval: z.enum(['month', 'year']),
+  startDate: z.string(),
+  endDate: z.string().nullable(),
+  billedThrough: z.string().nullable(),
+});
