@@ -333,7 +333,8 @@ function matches(r: PriceRule, line: CostLine): boolean {
   return true;
 }
 
-function levelOf(r: PriceRule): Level {
+/** The precedence level of a rule's scope. */
+export function levelOf(r: Pick<PriceRule, 'customerId' | 'segment' | 'productId' | 'category'>): Level {
   const who = r.customerId ? 'customer' : r.segment ? 'segment' : 'all';
   const what = r.productId ? 'sku' : r.category ? 'category' : 'all';
   if (who === 'all' && what === 'all') return 'default';

@@ -9,19 +9,12 @@ import { problemResponses } from '../../http/schemas.js';
 import { today } from '../provider-billing/provider-invoices.js';
 import { deleteRate, upsertRate } from './manage-rates.js';
 import { createRule, deactivateRule, updateRule } from './manage-rules.js';
-import { LEVELS, type Level } from './price.js';
+import { levelOf } from './price.js';
 import { findRule, listRates, listRules, type PriceRuleRecord } from './pricing.repo.js';
 import { QuoteIn, QuoteOut, RateIn, RateOut, RateQueryIn, RuleIn, RuleOut, RulePatchIn, RuleQueryIn } from './pricing.schema.js';
 import { quote } from './quote.js';
 
 const IdParams = z.strictObject({ id: z.string().min(1).max(64) });
-
-function levelOf(r: PriceRuleRecord): Level {
-  const who = r.customerId ? 'customer' : r.segment ? 'segment' : 'all';
-  const what = r.productId ? 'sku' : r.category ? 'category' : 'all';
-  const level = who === 'all' && what === 'all' ? 'default' : `${who}_${what}`;
-  return LEVELS.find((l) => l === level) ?? 'default';
-}
 
 const out = (r: PriceRuleRecord) => ({ ...r, level: levelOf(r) });
 

@@ -97,28 +97,30 @@ export function PriceRules() {
           )
         }
       />
-      <Card title={t('web.pricing.rules.title')} description={t('web.pricing.rules.precedence')}>
-        <div className="toolbar">
-          <label className="check-inline">
-            <input type="checkbox" checked={showInactive} onChange={(e) => setShowInactive(e.target.checked)} />
-            <span>{t('web.pricing.rules.show_inactive')}</span>
-          </label>
-          {rules.data && <span className="toolbar-meta">{t('web.pricing.rules.count', { count: rules.data.total })}</span>}
-        </div>
-        {rules.error !== undefined && <LoadError error={rules.error} onRetry={rules.reload} />}
-        {rules.loading && !rules.data && <Spinner />}
-        {rules.data && rules.data.items.length === 0 && <EmptyState>{t('web.pricing.rules.empty')}</EmptyState>}
-        {rules.data && rules.data.items.length > 0 && (
-          <RulesTable
-            rules={rules.data.items}
-            editable={editable}
-            onEdit={setEditing}
-            onChanged={rules.reload}
-          />
-        )}
-      </Card>
-      <RatesCard editable={editable} />
-      <QuoteCard customers={customers.data?.items ?? []} />
+      <div className="stack">
+        <Card title={t('web.pricing.rules.title')} description={t('web.pricing.rules.precedence')}>
+          <div className="toolbar">
+            <label className="check-inline">
+              <input type="checkbox" checked={showInactive} onChange={(e) => setShowInactive(e.target.checked)} />
+              <span>{t('web.pricing.rules.show_inactive')}</span>
+            </label>
+            {rules.data && <span className="toolbar-meta">{t('web.pricing.rules.count', { count: rules.data.total })}</span>}
+          </div>
+          {rules.error !== undefined && <LoadError error={rules.error} onRetry={rules.reload} />}
+          {rules.loading && !rules.data && <Spinner />}
+          {rules.data && rules.data.items.length === 0 && <EmptyState>{t('web.pricing.rules.empty')}</EmptyState>}
+          {rules.data && rules.data.items.length > 0 && (
+            <RulesTable
+              rules={rules.data.items}
+              editable={editable}
+              onEdit={setEditing}
+              onChanged={rules.reload}
+            />
+          )}
+        </Card>
+        <RatesCard editable={editable} />
+        <QuoteCard customers={customers.data?.items ?? []} />
+      </div>
       <Dialog open={editing !== null} title={editing === 'new' ? t('web.pricing.form.title_new') : t('web.pricing.form.title_edit')} onClose={() => setEditing(null)}>
         {editing !== null && (
           <RuleForm
@@ -487,7 +489,7 @@ function RatesCard({ editable }: { editable: boolean }) {
         </div>
       )}
       {editable && (
-        <form onSubmit={add} className={cx('form', 'form-inline')} noValidate>
+        <form onSubmit={add} className={cx('form', 'card-body')} noValidate aria-label={t('web.pricing.rates.add')}>
           <FormError error={error} shownFields={['from', 'to', 'rate', 'effectiveDate']} />
           <div className="form-grid">
             <Field label={t('web.pricing.rates.from')} error={fe.from}>
