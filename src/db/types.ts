@@ -449,6 +449,7 @@ export interface InvoicesTable {
   status: 'draft' | 'issued' | 'void';
   hold_reason: string | null;
   hold_code: string | null;
+  hold_params: ColumnType<Record<string, string> | null, string | null | undefined, string | null>;
   note: string | null;
   series: string | null;
   seq: number | null;

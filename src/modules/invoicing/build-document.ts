@@ -121,6 +121,7 @@ export async function buildDocument(db: Executor, invoiceId: string, opts: Build
     reason: invoice.reason,
     notes: invoice.note ? [invoice.note] : [],
     createdAt: (invoice.issuedAt ?? invoice.createdAt).toISOString(),
+    draft: invoice.status === 'draft',
   };
   return { invoice, doc };
 }

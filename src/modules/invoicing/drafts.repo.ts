@@ -13,7 +13,8 @@ export interface RunCustomer {
   taxMode: string;
   taxRate: string;
   holdCode: string | null;
-  holdReason: string | null;
+  /** JSON of the hold's parameters */
+  holdParams: string | null;
 }
 
 /** A charge whose customer and currency have a pending draft (of any run): that draft covers it. */
@@ -21,10 +22,10 @@ export const claimedByDraft = sql`EXISTS (SELECT 1 FROM invoices d WHERE d.statu
 
 /** The customers a run may draft, with their tax and holds decided in code; a temp table for this transaction. */
 export async function loadRunCustomers(db: Executor, rows: RunCustomer[]): Promise<void> {
-  await sql`CREATE TEMP TABLE run_customers (customer_id text PRIMARY KEY, locale text, tax_mode text, tax_rate numeric, hold_code text, hold_reason text) ON COMMIT DROP`.execute(db);
+  await sql`CREATE TEMP TABLE run_customers (customer_id text PRIMARY KEY, locale text, tax_mode text, tax_rate numeric, hold_code text, hold_params jsonb) ON COMMIT DROP`.execute(db);
   const col = <K extends keyof RunCustomer>(k: K) => rows.map((r) => r[k]);
   await sql`INSERT INTO run_customers SELECT * FROM unnest(${col('customerId')}::text[], ${col('locale')}::text[], ${col('taxMode')}::text[],
-    ${col('taxRate')}::numeric[], ${col('holdCode')}::text[], ${col('holdReason')}::text[])`.execute(db);
+    ${col('taxRate')}::numeric[], ${col('holdCode')}::text[], ${col('holdParams')}::jsonb[])`.execute(db);
 }
 
 export interface DraftScope {
@@ -51,15 +52,15 @@ export async function insertDrafts(db: Executor, s: DraftScope): Promise<number>
       WHERE c.invoice_id IS NULL AND c.billing_period <= ${s.period} AND c.seq <= ${s.cutoffSeq} AND NOT ${claimedByDraft} ${onlyCustomer}
       GROUP BY c.customer_id, c.currency, c.group_key, c.group_title, c.description, c.unit_price, c.period_start, c.period_end, c.proration
     ), inv AS (
-      INSERT INTO invoices (id, kind, run_id, customer_id, currency, period, period_start, period_end, status, hold_code, hold_reason,
+      INSERT INTO invoices (id, kind, run_id, customer_id, currency, period, period_start, period_end, status, hold_code, hold_params,
                             net, tax, gross, tax_mode, tax_rate, locale, created_by, created_at, updated_at)
       SELECT ${invoiceId}, 'invoice', ${s.runId}, g.customer_id, g.currency, ${s.period}, ${s.periodStart}::date, ${s.periodEnd}::date, 'draft',
              CASE WHEN rc.hold_code IS NOT NULL THEN rc.hold_code WHEN sum(g.amount) < 0 THEN 'invoicing.hold.negative_total' END,
-             rc.hold_reason,
+             rc.hold_params,
              sum(g.amount), round(sum(g.amount) * rc.tax_rate / 100)::bigint, sum(g.amount) + round(sum(g.amount) * rc.tax_rate / 100)::bigint,
              rc.tax_mode, rc.tax_rate, rc.locale, ${s.actor}, ${s.now}, ${s.now}
       FROM g JOIN run_customers rc ON rc.customer_id = g.customer_id
-      GROUP BY g.customer_id, g.currency, rc.hold_code, rc.hold_reason, rc.tax_mode, rc.tax_rate, rc.locale
+      GROUP BY g.customer_id, g.currency, rc.customer_id
       RETURNING 1
     ), lines AS (
       INSERT INTO invoice_lines (id, invoice_id, position, group_key, group_title, description, period_start, period_end, quantity, unit_price, amount, proration, charges)
@@ -71,4 +72,22 @@ export async function insertDrafts(db: Executor, s: DraftScope): Promise<number>
     )
     SELECT (SELECT count(*) FROM inv)::int AS drafts`.execute(db);
   return (res.rows[0] as { drafts: number }).drafts;
+}
+
+/**
+ * An empty held draft for each customer that has no draft in the run but must be listed as held
+ * (its provider lines could not be priced, so it has no charges yet): held with the reason, never
+ * silently left out.
+ */
+export async function insertHeldPlaceholders(db: Executor, s: DraftScope, customerIds: string[]): Promise<void> {
+  if (customerIds.length === 0) return;
+  await sql`
+    INSERT INTO invoices (id, kind, run_id, customer_id, currency, period, period_start, period_end, status, hold_code, hold_params,
+                          net, tax, gross, tax_mode, tax_rate, locale, created_by, created_at, updated_at)
+    SELECT 'inv_' || md5(${s.runId} || ':' || rc.customer_id || ':' || c.billing_currency), 'invoice', ${s.runId}, rc.customer_id, c.billing_currency,
+           ${s.period}, ${s.periodStart}::date, ${s.periodEnd}::date, 'draft', rc.hold_code, rc.hold_params, 0, 0, 0, rc.tax_mode, rc.tax_rate, rc.locale,
+           ${s.actor}, ${s.now}, ${s.now}
+    FROM run_customers rc JOIN customers c ON c.id = rc.customer_id
+    WHERE rc.customer_id IN (${sql.join(customerIds)})
+      AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.run_id = ${s.runId} AND i.customer_id = rc.customer_id)`.execute(db);
 }

@@ -38,6 +38,8 @@ export interface Invoice {
   periodEnd: string | null;
   status: 'draft' | 'issued' | 'void';
   holdCode: string | null;
+  /** the parameters of the hold's message (a hold the desk found) */
+  holdParams: Record<string, string> | null;
   holdReason: string | null;
   note: string | null;
   number: string | null;
@@ -73,6 +75,7 @@ export const toInvoice = (r: InvoiceRow & { customer_name: string }): Invoice =>
   periodEnd: r.period_end,
   status: r.status,
   holdCode: r.hold_code,
+  holdParams: r.hold_params,
   holdReason: r.hold_reason,
   note: r.note,
   number: r.number,

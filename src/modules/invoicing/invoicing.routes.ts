@@ -16,7 +16,7 @@ import { ChargeOut, FeeOut, InvoiceOut, LineOut, Period, RunOut, toInvoiceOut, t
 import { issueInvoice, resendInvoice } from './issue.js';
 import { getPartnerProfile, PartnerProfileSchema, setPartnerProfile } from './partner-profile.js';
 import { renderDocumentPdf } from './pdf.js';
-import { adjustLine, holdInvoice, releaseInvoice, setInvoiceNote } from './review.js';
+import { adjustLine, discardDraft, holdInvoice, releaseInvoice, setInvoiceNote } from './review.js';
 import { cancelRun, findRun, issueRun, listRuns, startRun } from './runs.js';
 
 /**
@@ -129,6 +129,10 @@ export function invoicingRoutes(app: FastifyInstance, deps: Deps): void {
   });
   r.post('/api/invoices/:id/release', { config: write, schema: { tags, summary: 'Release a held draft (a hold the desk found is released once its cause is gone)', params: Id, response: done } }, async (req, reply) => {
     await releaseInvoice(deps, actorOf(req), req.params.id);
+    return reply.code(204).send(null);
+  });
+  r.post('/api/invoices/:id/discard', { config: write, schema: { tags, summary: 'Discard a draft: its charges are open again for the next run', params: Id, response: done } }, async (req, reply) => {
+    await discardDraft(deps, actorOf(req), req.params.id);
     return reply.code(204).send(null);
   });
   r.put('/api/invoices/:id/note', { config: write, schema: { tags, summary: 'The note printed on a draft', params: Id, body: z.strictObject({ note: z.string().max(2000) }), response: done } }, async (req, reply) => {

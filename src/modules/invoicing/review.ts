@@ -94,3 +94,16 @@ export async function setInvoiceNote(deps: InvoicingDeps, actor: Actor, invoiceI
     await ctx.audit({ action: 'invoice.note', entityType: 'invoice', entityId: invoiceId, before: { note: inv.note }, after: { note: next } });
   });
 }
+
+/**
+ * Discard a draft: its charges are open again for the next run of the period (e.g. after adding
+ * the exchange rate a held customer lacked). Drafts only; nothing was numbered.
+ */
+export async function discardDraft(deps: InvoicingDeps, actor: Actor, invoiceId: string): Promise<void> {
+  await runUseCase(deps, actor, async (ctx) => {
+    const inv = await draftForChange(ctx, invoiceId);
+    await ctx.trx.deleteFrom('invoices').where('id', '=', invoiceId).execute();
+    if (inv.run_id) await refreshRunCounts(ctx.trx, inv.run_id, ctx.now);
+    await ctx.audit({ action: 'invoice.discard', entityType: 'invoice', entityId: invoiceId, before: { customerId: inv.customer_id, currency: inv.currency, net: inv.net.toString(), holdCode: inv.hold_code } });
+  });
+}

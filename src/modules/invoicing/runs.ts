@@ -6,7 +6,8 @@ import { formatScaled } from '../../core/money.js';
 import type { Executor } from '../../db/store.js';
 import { runUseCase, type Actor, type UseCaseContext } from '../../db/tx.js';
 import { chargeFeesThrough } from './charges.js';
-import { claimedByDraft, insertDrafts, loadRunCustomers, type RunCustomer } from './drafts.repo.js';
+import { rateReconLines } from './rating.js';
+import { claimedByDraft, insertDrafts, insertHeldPlaceholders, loadRunCustomers, type RunCustomer } from './drafts.repo.js';
 import { eligibility } from './eligibility.js';
 import { customersForBilling } from './invoices.repo.js';
 import { parsePeriod } from './period.js';
@@ -83,10 +84,12 @@ export async function refreshRunCounts(db: Executor, runId: string, now: Date): 
 }
 
 /** The customers of a run with their tax and holds, decided on the period's last day (the tax point of a monthly supply). */
-async function decideCustomers(ctx: UseCaseContext, supplyDay: string, ids?: string[]): Promise<RunCustomer[]> {
-  return (await customersForBilling(ctx.trx, ids)).map((c) => {
+async function decideCustomers(ctx: UseCaseContext, supplyDay: string, unrated: Map<string, { code: string; params: Record<string, string> }>): Promise<RunCustomer[]> {
+  return (await customersForBilling(ctx.trx)).map((c) => {
     const e = eligibility(c, supplyDay);
-    return { customerId: c.id, locale: c.locale, taxMode: e.tax.mode, taxRate: e.tax.rate, holdCode: e.holdCode, holdReason: null };
+    // a customer with lines that could not be priced is held with that reason first
+    const rating = unrated.get(c.id);
+    return { customerId: c.id, locale: c.locale, taxMode: e.tax.mode, taxRate: e.tax.rate, holdCode: rating?.code ?? e.holdCode, holdParams: rating ? JSON.stringify(rating.params) : null };
   });
 }
 
@@ -98,11 +101,12 @@ export async function startRun(deps: InvoicingDeps, actor: Actor, periodText: st
     const active = await ctx.trx.selectFrom('invoice_runs').selectAll().where('period', '=', p.period).where('state', 'in', ['drafting', 'draft', 'issuing']).executeTakeFirst();
     if (active) return toSummary(active, false);
     const feeCharges = await chargeFeesThrough(ctx, p.end);
+    const rating = await rateReconLines(ctx, p.end);
     // open charges not already claimed by a pending draft (a held one of an earlier run)
     const open = await sql<{ n: number; cutoff: string | null }>`SELECT count(*)::int AS n, max(seq)::text AS cutoff FROM charges c
       WHERE c.invoice_id IS NULL AND c.billing_period <= ${p.period} AND NOT ${claimedByDraft}`.execute(ctx.trx);
     const { n, cutoff } = open.rows[0]!;
-    if (n === 0) {
+    if (n === 0 && rating.failures.size === 0) {
       const last = await ctx.trx.selectFrom('invoice_runs').selectAll().where('period', '=', p.period).where('state', '=', 'issued').orderBy('created_at', 'desc').executeTakeFirst();
       if (last) return toSummary(last, false);
     }
@@ -111,14 +115,16 @@ export async function startRun(deps: InvoicingDeps, actor: Actor, periodText: st
       .insertInto('invoice_runs')
       .values({ id: runId, period: p.period, state: 'drafting', cutoff_seq: BigInt(cutoff ?? '0'), created_by: actor.label, created_at: ctx.now, updated_at: ctx.now })
       .execute();
-    if (n > 0) {
-      await loadRunCustomers(ctx.trx, await decideCustomers(ctx, p.end));
-      await insertDrafts(ctx.trx, { runId, period: p.period, periodStart: p.start, periodEnd: p.end, cutoffSeq: BigInt(cutoff ?? '0'), actor: actor.label, now: ctx.now });
+    if (n > 0 || rating.failures.size > 0) {
+      await loadRunCustomers(ctx.trx, await decideCustomers(ctx, p.end, rating.failures));
+      const scope = { runId, period: p.period, periodStart: p.start, periodEnd: p.end, cutoffSeq: BigInt(cutoff ?? '0'), actor: actor.label, now: ctx.now };
+      await insertDrafts(ctx.trx, scope);
+      await insertHeldPlaceholders(ctx.trx, scope, [...rating.failures.keys()]);
     }
     await ctx.trx.updateTable('invoice_runs').set({ state: 'draft' }).where('id', '=', runId).execute();
     await refreshRunCounts(ctx.trx, runId, ctx.now);
     const run = toSummary(await ctx.trx.selectFrom('invoice_runs').selectAll().where('id', '=', runId).executeTakeFirstOrThrow(), true);
-    await ctx.audit({ action: 'invoice_run.start', entityType: 'invoice_run', entityId: runId, after: { period: p.period, feeCharges, customers: run.customers, invoices: run.invoices, held: run.held, totals: run.totals } });
+    await ctx.audit({ action: 'invoice_run.start', entityType: 'invoice_run', entityId: runId, after: { period: p.period, feeCharges, rated: rating.rated, unrated: [...rating.failures.keys()], customers: run.customers, invoices: run.invoices, held: run.held, totals: run.totals } });
     return run;
   });
 }
