@@ -288,7 +288,7 @@ export interface ReconImportRunsTable {
 }
 
 export interface ReconLinesTable {
-  id: Generated<bigint>;
+  // primary key (provider_account_id, line_key); no surrogate id (migration 0009)
   provider_account_id: string;
   import_id: string;
   line_key: string;
