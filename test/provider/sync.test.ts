@@ -43,6 +43,12 @@ describe('provider sync', () => {
     // the locale comes from the billing profile (germany cloud demo customers are German)
     expect(customers.filter((c) => c.locale === 'de').length).toBeGreaterThan(0);
     expect(customers.every((c) => c.billing_currency === 'EUR')).toBe(true);
+    // the billing profile's address and contact, as invoices will print them
+    for (const c of customers) {
+      const p = upstream.find((u) => u.id === c.tenant_id)!;
+      expect(c.billing_address).toEqual({ lines: [p.address.addressLine1], postalCode: p.address.postalCode, city: p.address.city, region: p.address.region, country: p.address.country });
+      expect(c.billing_contact_name).toBe(`${p.firstName} ${p.lastName}`);
+    }
     const subs = await deps.db.selectFrom('subscriptions').selectAll().execute();
     expect(subs).toHaveLength(upstreamSubs.length);
     for (const s of upstreamSubs) {

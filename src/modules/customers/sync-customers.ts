@@ -82,8 +82,16 @@ function customerFields(c: PcCustomer, profile: PcBillingProfile | null) {
     billing_culture: p?.culture ?? null,
     billing_language: p?.language ?? null,
     locale: matchLocale(p?.language) ?? matchLocale(p?.culture) ?? 'en',
+    // what invoices print: the billing profile's address and the person it names
+    billing_address: p?.address?.addressLine1
+      ? { lines: [p.address.addressLine1], postalCode: p.address.postalCode, city: p.address.city, region: p.address.region, country: p.address.country }
+      : null,
+    billing_contact_name: [p?.firstName, p?.lastName].filter(Boolean).join(' ') || null,
   };
 }
+
+/** The fields as the table takes them (the address is JSON). */
+const writable = (f: ReturnType<typeof customerFields>) => ({ ...f, billing_address: f.billing_address ? JSON.stringify(f.billing_address) : null });
 
 function subscriptionFields(s: PcSubscription, entitlements: PcAzureEntitlement[] | undefined) {
   return {
@@ -151,7 +159,7 @@ async function applyCustomer(
           id: customerId,
           provider_account_id: account.id,
           tenant_id: c.tenantId,
-          ...fields,
+          ...writable(fields),
           billing_currency: account.currency,
           raw: JSON.stringify(c.raw),
           synced_at: ctx.now,
@@ -175,7 +183,7 @@ async function applyCustomer(
       if (Object.keys(after).length || back) {
         await ctx.trx
           .updateTable('customers')
-          .set({ ...fields, raw: JSON.stringify(c.raw), status: 'active', removed_upstream_at: null, synced_at: ctx.now, updated_at: ctx.now })
+          .set({ ...writable(fields), raw: JSON.stringify(c.raw), status: 'active', removed_upstream_at: null, synced_at: ctx.now, updated_at: ctx.now })
           .where('id', '=', customerId)
           .execute();
         stats.customersUpdated++;
