@@ -12,6 +12,7 @@ import { buildApp } from './http/app.js';
 import { seedDemo, type SeedResult } from './demo/seed.js';
 import { startDemoProvider, type DemoProvider } from './demo/provider.js';
 import { seedDemoCustomerOverride, seedDemoPricing } from './demo/pricing.js';
+import { seedDemoInvoicing } from './demo/invoicing.js';
 import { syncProviderInvoices } from './modules/provider-billing/sync-invoices.js';
 import { syncAll } from './modules/customers/sync-customers.js';
 import { countUsers, findUserByEmail } from './modules/users/users.repo.js';
@@ -119,6 +120,8 @@ export async function start(config: Config, mode: 'serve' | 'worker'): Promise<R
           await syncAll(deps, systemActor, 'demo');
           await seedDemoCustomerOverride(deps);
           for (const id of accounts) await syncProviderInvoices(deps, systemActor, id);
+          // then a month of customer invoices from what the provider billed
+          await seedDemoInvoicing(deps);
         })().catch((err) => deps.log.warn({ err }, 'demo sync failed'));
       } catch (err) {
         demoProvider = { error: err instanceof Error ? err.message : String(err) };
