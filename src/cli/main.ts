@@ -10,6 +10,7 @@ import { userCommands } from './user-commands.js';
 import { providerCommands } from './provider-commands.js';
 import { importCommands } from './import-commands.js';
 import { payablesCommands } from './payables-commands.js';
+import { invoiceCommands } from './invoice-commands.js';
 import { mailCommands } from './mail-commands.js';
 
 export interface CliContext {
@@ -54,6 +55,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   providerCommands(program, ctx);
   importCommands(program, ctx);
   payablesCommands(program, ctx);
+  invoiceCommands(program, ctx);
   mailCommands(program, ctx);
 
   try {
