@@ -13,6 +13,7 @@ import { seedDemo, type SeedResult } from './demo/seed.js';
 import { startDemoProvider, type DemoProvider } from './demo/provider.js';
 import { seedDemoCustomerOverride, seedDemoPricing } from './demo/pricing.js';
 import { seedDemoInvoicing } from './demo/invoicing.js';
+import { warmUpPdfRenderer } from './modules/invoicing/pdf.js';
 import { syncProviderInvoices } from './modules/provider-billing/sync-invoices.js';
 import { syncAll } from './modules/customers/sync-customers.js';
 import { countUsers, findUserByEmail } from './modules/users/users.repo.js';
@@ -76,6 +77,8 @@ export async function start(config: Config, mode: 'serve' | 'worker'): Promise<R
     registerEffects(deps);
     if (!config.smtpUrl) deps.log.warn({ part: 'mail' }, 'PARTNERDESK_SMTP_URL is not set: emails wait in the outbox, are retried and given up after about three hours');
     const work = mode === 'worker' || config.worker;
+    // the first invoice PDF of a process pays ~2 s for fonts and cold code: pay it now, in the background
+    void warmUpPdfRenderer({ i18n: deps.i18n }).catch((err) => deps.log.warn({ err }, 'pdf warm-up failed'));
     const jobs = createJobs(store, deps.log.child({ part: 'jobs' }), jobDefinitions(deps));
     deps.jobs = jobs;
     await jobs.start({ work });
