@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { cliActor } from '../../src/db/tx.js';
-import { isAppError } from '../../src/core/errors.js';
+import { errorCode } from '../helpers/errors.js';
 import { addManualCharge } from '../../src/modules/invoicing/charges.js';
 import { createCreditNote, voidInvoice } from '../../src/modules/invoicing/credit-notes.js';
 import { findInvoice, invoiceLines, listInvoices } from '../../src/modules/invoicing/invoices.repo.js';
@@ -13,16 +13,6 @@ const actor = cliActor('test');
 let deps: TestDeps;
 let accountId: string;
 let month = 0;
-
-async function errorCode(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (isAppError(e)) return e.code;
-    throw e;
-  }
-  throw new Error('expected an error');
-}
 
 /** A customer with an issued invoice of these line amounts (each its own line), in a period of its own. */
 async function issued(amounts: string[], rate = '19') {

@@ -8,7 +8,7 @@ import { adjustLine, holdInvoice, releaseInvoice, setInvoiceNote } from '../../s
 import { cancelRun, issueRun, startRun } from '../../src/modules/invoicing/runs.js';
 import { makeAccount, makeCustomer } from '../helpers/fixtures.js';
 import { createTestDeps, type TestDeps } from '../helpers/store.js';
-import { isAppError } from '../../src/core/errors.js';
+import { errorCode } from '../helpers/errors.js';
 
 const actor = cliActor('test');
 let deps: TestDeps;
@@ -33,16 +33,6 @@ async function billableCustomer(name: string, over: { country?: string; currency
 
 const charge = (customerId: string, amount: string, over: Partial<Parameters<typeof addManualCharge>[2]> = {}) =>
   addManualCharge(deps, actor, { customerId, description: 'Consulting', amount, currency: 'EUR', quantity: '1', periodStart: '2026-10-01', periodEnd: '2026-10-31', ...over });
-
-async function errorCode(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (isAppError(e)) return e.code;
-    throw e;
-  }
-  throw new Error('expected an error');
-}
 
 beforeAll(async () => {
   deps = await createTestDeps({ now: '2026-11-02T09:00:00Z' });
