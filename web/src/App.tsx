@@ -19,6 +19,11 @@ import { ProviderInvoices } from './pages/ProviderInvoices';
 import { ProviderInvoice } from './pages/ProviderInvoice';
 import { Unmatched } from './pages/Unmatched';
 import { PriceRules } from './pages/PriceRules';
+import { InvoiceRuns } from './pages/invoicing/Runs';
+import { InvoiceRunPage } from './pages/invoicing/Run';
+import { InvoicePage } from './pages/invoicing/Invoice';
+import { InvoicesPage } from './pages/invoicing/Invoices';
+import { ChargesPage } from './pages/invoicing/Charges';
 import { Redirect, navigate, useLocation } from './router';
 import { SessionContext, isAdmin, type SessionValue } from './session';
 
@@ -166,6 +171,9 @@ const PAGE_TITLE_KEYS: Record<string, string> = {
   '/provider-billing/invoices': 'web.provider_invoices.title',
   '/provider-billing/unmatched': 'web.unmatched.title',
   '/pricing': 'web.pricing.title',
+  '/invoicing/invoices': 'web.invoicing.invoices.title',
+  '/invoicing/runs': 'web.invoicing.runs.title',
+  '/invoicing/charges': 'web.invoicing.charges.title',
   '/login': 'web.login.title',
 };
 
@@ -183,6 +191,8 @@ function idIn(prefix: string, path: string): string | undefined {
 
 const customerIdOf = (path: string) => idIn('/customers/', path);
 const providerInvoiceIdOf = (path: string) => idIn('/provider-billing/invoices/', path);
+const invoiceRunIdOf = (path: string) => idIn('/invoicing/runs/', path);
+const invoiceIdOf = (path: string) => idIn('/invoicing/invoices/', path);
 
 function Routes({ user }: { user: User | null }) {
   const { path, search } = useLocation();
@@ -194,7 +204,16 @@ function Routes({ user }: { user: User | null }) {
     const key =
       user?.kind === 'customer' && path === '/'
         ? 'web.portal.title'
-        : (PAGE_TITLE_KEYS[path] ?? (customerIdOf(path) ? 'web.customers.title' : providerInvoiceIdOf(path) ? 'web.provider_invoices.title' : undefined));
+        : (PAGE_TITLE_KEYS[path] ??
+          (customerIdOf(path)
+            ? 'web.customers.title'
+            : providerInvoiceIdOf(path)
+              ? 'web.provider_invoices.title'
+              : invoiceRunIdOf(path)
+                ? 'web.invoicing.runs.title'
+                : invoiceIdOf(path)
+                  ? 'web.invoicing.invoices.title'
+                  : undefined));
     document.title = key ? `${t(key)} · Partnerdesk` : 'Partnerdesk';
   }, [path, t, user]);
 
@@ -227,7 +246,7 @@ function Routes({ user }: { user: User | null }) {
           <Portal />
         ) : path === '/me' ? (
           <Me />
-        ) : ['/users', '/audit', '/customers', '/subscriptions', '/pricing'].includes(path) || path.startsWith('/provider-billing') || customerIdOf(path) ? (
+        ) : ['/users', '/audit', '/customers', '/subscriptions', '/pricing'].includes(path) || path.startsWith('/provider-billing') || path.startsWith('/invoicing') || customerIdOf(path) ? (
           <Forbidden />
         ) : (
           <NotFound path={path} />
@@ -270,10 +289,33 @@ function Routes({ user }: { user: User | null }) {
     case '/pricing':
       page = <PriceRules />;
       break;
+    case '/invoicing':
+      return <Redirect to="/invoicing/invoices" />;
+    case '/invoicing/invoices':
+      page = <InvoicesPage />;
+      break;
+    case '/invoicing/runs':
+      page = <InvoiceRuns />;
+      break;
+    case '/invoicing/charges':
+      page = <ChargesPage />;
+      break;
     default: {
       const customerId = customerIdOf(path);
       const invoiceId = providerInvoiceIdOf(path);
-      page = customerId ? <Customer key={customerId} id={customerId} /> : invoiceId ? <ProviderInvoice key={invoiceId} id={invoiceId} /> : <NotFound path={path} />;
+      const runId = invoiceRunIdOf(path);
+      const customerInvoiceId = invoiceIdOf(path);
+      page = customerId ? (
+        <Customer key={customerId} id={customerId} />
+      ) : invoiceId ? (
+        <ProviderInvoice key={invoiceId} id={invoiceId} />
+      ) : runId ? (
+        <InvoiceRunPage key={runId} id={runId} />
+      ) : customerInvoiceId ? (
+        <InvoicePage key={customerInvoiceId} id={customerInvoiceId} />
+      ) : (
+        <NotFound path={path} />
+      );
     }
   }
   return <Layout>{page}</Layout>;

@@ -24,12 +24,20 @@ function flatten(c: Catalog | undefined, prefix = '', out: Flat = {}): Flat {
   return out;
 }
 
-// Only the web.* subtree is needed here; server messages (problem titles) arrive already localized.
+/**
+ * The web.* subtree, plus the few server messages the UI shows from data rather than from a
+ * problem: the reasons a draft invoice is held (errors.invoicing.hold.*, stored as keys). Problem
+ * titles arrive already localized.
+ */
+function messagesOf(c: Catalog): Flat {
+  const hold = ((c.errors as Catalog | undefined)?.invoicing as Catalog | undefined)?.hold as Catalog | undefined;
+  return { ...flatten(c.web as Catalog, 'web.'), ...flatten(hold, 'errors.invoicing.hold.') };
+}
 const FLAT: Record<Locale, Flat> = {
-  en: flatten((en as unknown as Catalog).web as Catalog, 'web.'),
-  de: flatten((de as unknown as Catalog).web as Catalog, 'web.'),
-  'zh-CN': flatten((zhCN as unknown as Catalog).web as Catalog, 'web.'),
-  ru: flatten((ru as unknown as Catalog).web as Catalog, 'web.'),
+  en: messagesOf(en as unknown as Catalog),
+  de: messagesOf(de as unknown as Catalog),
+  'zh-CN': messagesOf(zhCN as unknown as Catalog),
+  ru: messagesOf(ru as unknown as Catalog),
 };
 
 export function isLocale(v: unknown): v is Locale {

@@ -14,9 +14,8 @@ interface NavItem {
   children?: NavItem[];
 }
 
-// customer invoices; provider invoices (payables) are under Provider billing already
+// provider invoices (payables) are under Provider billing, customer invoices under Customer invoices
 const COMING: { key: string; icon: IconName }[] = [
-  { key: 'customer_invoices', icon: 'invoices' },
   { key: 'payments', icon: 'payments' },
   { key: 'collections', icon: 'collections' },
   { key: 'tickets', icon: 'tickets' },
@@ -59,6 +58,15 @@ export function Layout({ children }: { children: ReactNode }) {
           ],
         },
         { to: '/pricing', label: t('web.nav.price_rules'), icon: 'tag' },
+        {
+          to: '/invoicing/invoices',
+          label: t('web.nav.customer_invoices'),
+          icon: 'invoices',
+          children: [
+            { to: '/invoicing/runs', label: t('web.nav.invoice_runs'), icon: 'layers' },
+            { to: '/invoicing/charges', label: t('web.nav.uninvoiced_charges'), icon: 'inbox' },
+          ],
+        },
         { to: '/me', label: t('web.nav.me'), icon: 'me' },
       ];
   const admin: NavItem[] = isAdmin(user)

@@ -3,9 +3,9 @@ import { Alert, Card, PageHeader } from '../components/ui';
 import { useI18n } from '../i18n';
 import { Link } from '../router';
 import { useUser } from '../session';
+import { PortalInvoices } from './invoicing/PortalInvoices';
 
 const UPCOMING: { key: string; icon: IconName }[] = [
-  { key: 'invoices', icon: 'invoices' },
   { key: 'payments', icon: 'payments' },
   { key: 'tickets', icon: 'tickets' },
   { key: 'knowledge_base', icon: 'knowledge' },
@@ -37,6 +37,7 @@ export function Portal() {
             <Link to="/me">{t('web.portal.profile_link')}</Link>
           </p>
         </Card>
+        <PortalInvoices />
         <Card title={t('web.portal.upcoming')}>
           <ul className="upcoming">
             {UPCOMING.map((m) => (
