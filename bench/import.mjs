@@ -10,8 +10,11 @@
  * process to ~800 MB RSS, which is not the import's), then the raw COPY and the import each open the
  * existing directory, as `partnerdesk import recon` does. "peak RSS" is the child's largest RSS
  * sampled every 20 ms during the import; "process max RSS" is the kernel's figure for the whole
- * child (open, import, close). "stage (s)" is when the last row was staged (parse, validate and
- * COPY, overlapped), "merge (s)" what follows (merge into recon_lines, totals, commit).
+ * child (open, import, close). "stage (s)" is when the last row was loaded (parse, validate and
+ * COPY, overlapped), "merge (s)" what follows. On PostgreSQL the import takes the direct path
+ * (import-direct.ts: the COPY goes straight into recon_lines, so "stage" is the whole load and
+ * "merge" only the summary, audit and commit); on PGlite it stages into a temporary table and
+ * "merge" is the INSERT … SELECT into recon_lines, totals, unmatched and commit.
  */
 import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
