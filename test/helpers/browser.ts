@@ -46,8 +46,8 @@ export interface Desk {
   screenshot(page: Page, name: string): Promise<void>;
 }
 
-/** Registers beforeAll/afterAll in the calling suite: users and `beforeServe` CLI steps, then serve and the browser. */
-export function useDesk(opts: { users: StaffUser[]; serveEnv?: Record<string, string>; beforeServe?: (env: Record<string, string>) => void }): Desk {
+/** Registers beforeAll/afterAll in the calling suite: users and `beforeServe` steps (CLI, or the store opened directly), then serve and the browser. */
+export function useDesk(opts: { users: StaffUser[]; serveEnv?: Record<string, string>; beforeServe?: (env: Record<string, string>) => void | Promise<void> }): Desk {
   let store: ReturnType<typeof storeEnv> | undefined;
   let served: Served | undefined;
   let browser: Browser | undefined;
@@ -63,7 +63,7 @@ export function useDesk(opts: { users: StaffUser[]; serveEnv?: Record<string, st
       const created = runCli(['user', 'create', '--email', u.email, '--role', u.role, '--password', u.password, '--json'], store.env);
       expect(created.code, created.stderr || created.stdout).toBe(0);
     }
-    opts.beforeServe?.(store.env);
+    await opts.beforeServe?.(store.env);
     served = await startServe({ ...store.env, PARTNERDESK_DEMO: '0', ...opts.serveEnv });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   }, 120_000);
