@@ -103,9 +103,11 @@ export async function startRun(deps: InvoicingDeps, actor: Actor, periodText: st
     const feeCharges = await chargeFeesThrough(ctx, p.end);
     const rating = await rateReconLines(ctx, p.end);
     // open charges not already claimed by a pending draft (a held one of an earlier run)
-    const open = await sql<{ n: number; cutoff: string | null }>`SELECT count(*)::int AS n, max(seq)::text AS cutoff FROM charges c
-      WHERE c.invoice_id IS NULL AND c.billing_period <= ${p.period} AND NOT ${claimedByDraft}`.execute(ctx.trx);
-    const { n, cutoff } = open.rows[0]!;
+    // (the newest such charge, read backwards on the seq index, instead of counting them all)
+    const open = await sql<{ cutoff: string }>`SELECT seq::text AS cutoff FROM charges c
+      WHERE c.invoice_id IS NULL AND c.billing_period <= ${p.period} AND NOT ${claimedByDraft} ORDER BY seq DESC LIMIT 1`.execute(ctx.trx);
+    const cutoff = open.rows[0]?.cutoff ?? null;
+    const n = open.rows.length;
     if (n === 0 && rating.failures.size === 0) {
       const last = await ctx.trx.selectFrom('invoice_runs').selectAll().where('period', '=', p.period).where('state', '=', 'issued').orderBy('created_at', 'desc').executeTakeFirst();
       if (last) return toSummary(last, false);
