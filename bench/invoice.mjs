@@ -222,9 +222,11 @@ function makeCharges(c, count, seqBase, now) {
   return out;
 }
 
-async function openLeg(kind, dir) {
+/** `prepare` migrates; later legs open the schema as it is (dist/ may be rebuilt meanwhile by someone editing a migration). */
+async function openLeg(kind, dir, migrate) {
   const { parseConfig } = await load('core/config.js');
   const { openAndMigrate } = await load('runtime.js');
+  const { openStore } = await load('db/store.js');
   const { makeDeps } = await load('deps.js');
   const { systemClock } = await load('core/clock.js');
   const env =
@@ -232,7 +234,7 @@ async function openLeg(kind, dir) {
       ? { PARTNERDESK_DATA_DIR: join(dir, 'data'), PARTNERDESK_LOG_LEVEL: 'silent', PARTNERDESK_SECRET_KEY: SECRET }
       : { DATABASE_URL: url, PARTNERDESK_DB_SCHEMA: `bench_invoice_${process.ppid}`, PARTNERDESK_LOG_LEVEL: 'silent', PARTNERDESK_SECRET_KEY: SECRET };
   const config = parseConfig(env, dir);
-  const { store } = await openAndMigrate(config, 'bench');
+  const store = migrate ? (await openAndMigrate(config, 'bench')).store : await openStore(config, { command: 'bench' });
   return { store, deps: makeDeps(config, store, { clock: systemClock, log: pino({ level: 'silent' }) }) };
 }
 
@@ -365,14 +367,23 @@ async function pdfs(store, deps, n) {
 }
 
 async function runLeg({ step, kind, dir, customers, charges }) {
-  const { store, deps } = await openLeg(kind, dir);
+  if (step === 'drop') {
+    if (kind === 'postgres') {
+      const { default: pg } = await import('pg');
+      const pool = new pg.Pool({ connectionString: url, max: 1 });
+      await pool.query(`DROP SCHEMA IF EXISTS bench_invoice_${process.ppid} CASCADE`);
+      await pool.end();
+    }
+    process.stdout.write('{}\n');
+    return;
+  }
+  const { store, deps } = await openLeg(kind, dir, step === 'prepare');
   let out = {};
   try {
     if (step === 'prepare') out = await prepare(store, deps, customers, charges);
     else if (step === 'floor') out = await floor(store);
     else if (step === 'run') out = await run(store, deps);
     else if (step === 'pdf') out = await pdfs(store, deps, PDF_INVOICES);
-    else if (step === 'drop' && kind === 'postgres') await store.pool.query(`DROP SCHEMA IF EXISTS bench_invoice_${process.ppid} CASCADE`);
   } finally {
     await store.close();
   }
@@ -467,7 +478,7 @@ if (leg) {
     }
     if (process.env.BENCH_PGLITE === '1') results.pglite = await measure('pglite', dir, customers, charges);
     else console.log('PGlite leg skipped (BENCH_PGLITE=1 to run it)');
-    printTable(`Partnerdesk invoice run bench, ${customers} customers, ${charges} charges, period ${PERIOD}; target drafts/floor ≤ 2`, results);
+    if (Object.keys(results).length) printTable(`Partnerdesk invoice run bench, ${customers} customers, ${charges} charges, period ${PERIOD}; target drafts/floor ≤ 2`, results);
     const { coldMs, results: sample } = await pdfBench({ seconds: 2, warmup: 1 });
     console.log(`\nSample invoice PDFs (bench/pdf.mjs documents, render only; first two in the process ${coldMs.toFixed(0)} ms)`);
     for (const [name, s] of Object.entries(sample)) console.log(`${name.padEnd(16)} ${String(s.pages).padStart(3)} pages ${s.ms.toFixed(1).padStart(7)} ms/PDF ${s.perSecond.toFixed(1).padStart(7)} PDFs/s`);
