@@ -7,7 +7,9 @@
  * scratch table computing the same sums as the drafts' lines (insertDrafts' `g`) over the same
  * charges, in the same database and run — and their ratio (target ≤ 2). Then PDFs per second:
  * issued invoices of the run read back and rendered (buildDocument + renderDocumentPdf, DB read
- * included), and the sample documents of bench/pdf.mjs. Asserts nothing.
+ * included; timed right after the run, while the planner's statistics still predate the run's
+ * rows, and again after ANALYZE as autovacuum would do), and the sample documents of
+ * bench/pdf.mjs. Asserts nothing.
  *
  * Every measurement runs in its own child process on one schema (bench_invoice_<pid>, dropped at
  * the end): `prepare` migrates it and loads customers and charges with COPY (not measured), then
@@ -18,7 +20,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
@@ -349,21 +351,29 @@ async function pdfs(store, deps, n) {
   const opts = { i18n: deps.i18n, publicUrl: deps.config.publicUrl };
   // one warm-up pass (JIT, glyph caches), then the timed pass
   for (const id of chosen) await renderDocumentPdf((await buildDocument(deps.db, id, opts)).doc, { i18n: deps.i18n });
-  let pages = 0;
-  let bytes = 0;
-  let buildMs = 0;
-  const t0 = performance.now();
-  for (const id of chosen) {
-    const b0 = performance.now();
-    const { doc } = await buildDocument(deps.db, id, opts);
-    buildMs += performance.now() - b0;
-    const pdf = await renderDocumentPdf(doc, { i18n: deps.i18n });
-    pages += (pdf.toString('latin1').match(/\/Type \/Page\b/g) ?? []).length;
-    bytes += pdf.length;
-  }
-  const ms = performance.now() - t0;
+  const pass = async () => {
+    let pages = 0;
+    let bytes = 0;
+    let buildMs = 0;
+    const t0 = performance.now();
+    for (const id of chosen) {
+      const b0 = performance.now();
+      const { doc } = await buildDocument(deps.db, id, opts);
+      buildMs += performance.now() - b0;
+      const pdf = await renderDocumentPdf(doc, { i18n: deps.i18n });
+      pages += (pdf.toString('latin1').match(/\/Type \/Page\b/g) ?? []).length;
+      bytes += pdf.length;
+    }
+    return { ms: performance.now() - t0, buildMs, pages, bytes };
+  };
+  // right after the run (the planner's statistics of invoices/invoice_lines are from before the
+  // run's inserts), then once autovacuum would have analyzed the new rows
+  const fresh = await pass();
+  await store.pool.query('ANALYZE invoices');
+  await store.pool.query('ANALYZE invoice_lines');
+  const { ms, buildMs, pages, bytes } = await pass();
   const locales = (await store.pool.query(`SELECT locale, count(*)::int AS n FROM invoices WHERE id = ANY($1) GROUP BY locale ORDER BY locale`, [chosen])).rows.map((x) => `${x.locale} ${x.n}`).join(', ');
-  return { n: chosen.length, ms, buildMs, pages, kb: bytes / 1024 / chosen.length, issueMs, locales };
+  return { n: chosen.length, ms, buildMs, pages, kb: bytes / 1024 / chosen.length, issueMs, locales, freshMs: fresh.ms, freshBuildMs: fresh.buildMs };
 }
 
 async function runLeg({ step, kind, dir, customers, charges }) {
@@ -454,6 +464,8 @@ async function measure(kind, dir, customers, charges) {
       'issue ms/invoice': pdf.issueMs / pdf.n,
       'PDF pages (avg)': pdf.pages / pdf.n,
       'PDF KB (avg)': pdf.kb,
+      'read ms/PDF, stale stats': pdf.freshBuildMs / pdf.n,
+      'PDFs/s, stale stats': (pdf.n * 1000) / pdf.freshMs,
       'read ms/PDF': pdf.buildMs / pdf.n,
       'read+render ms/PDF': pdf.ms / pdf.n,
       'PDFs/s (read+render)': (pdf.n * 1000) / pdf.ms,
@@ -469,6 +481,8 @@ if (leg) {
   const customers = Number(args[0] ?? 10_000);
   const charges = Number(args[1] ?? 1_000_000);
   const dir = mkdtempSync(join(tmpdir(), 'pd-bench-invoice-'));
+  const load1 = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+  console.log(`load average at start: ${load1()}`);
   try {
     const results = {};
     try {
@@ -478,6 +492,7 @@ if (leg) {
     }
     if (process.env.BENCH_PGLITE === '1') results.pglite = await measure('pglite', dir, customers, charges);
     else console.log('PGlite leg skipped (BENCH_PGLITE=1 to run it)');
+    console.log(`load average after the runs: ${load1()}`);
     if (Object.keys(results).length) printTable(`Partnerdesk invoice run bench, ${customers} customers, ${charges} charges, period ${PERIOD}; target drafts/floor ≤ 2`, results);
     const { coldMs, results: sample } = await pdfBench({ seconds: 2, warmup: 1 });
     console.log(`\nSample invoice PDFs (bench/pdf.mjs documents, render only; first two in the process ${coldMs.toFixed(0)} ms)`);
