@@ -24,6 +24,7 @@ import { InvoiceRunPage } from './pages/invoicing/Run';
 import { InvoicePage } from './pages/invoicing/Invoice';
 import { InvoicesPage } from './pages/invoicing/Invoices';
 import { ChargesPage } from './pages/invoicing/Charges';
+import { InvoiceSettingsPage } from './pages/invoicing/Settings';
 import { Redirect, navigate, useLocation } from './router';
 import { SessionContext, isAdmin, type SessionValue } from './session';
 
@@ -174,6 +175,7 @@ const PAGE_TITLE_KEYS: Record<string, string> = {
   '/invoicing/invoices': 'web.invoicing.invoices.title',
   '/invoicing/runs': 'web.invoicing.runs.title',
   '/invoicing/charges': 'web.invoicing.charges.title',
+  '/invoicing/settings': 'web.invoicing.settings.title',
   '/login': 'web.login.title',
 };
 
@@ -299,6 +301,9 @@ function Routes({ user }: { user: User | null }) {
       break;
     case '/invoicing/charges':
       page = <ChargesPage />;
+      break;
+    case '/invoicing/settings':
+      page = <InvoiceSettingsPage />;
       break;
     default: {
       const customerId = customerIdOf(path);

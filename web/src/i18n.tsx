@@ -26,12 +26,15 @@ function flatten(c: Catalog | undefined, prefix = '', out: Flat = {}): Flat {
 
 /**
  * The web.* subtree, plus the few server messages the UI shows from data rather than from a
- * problem: the reasons a draft invoice is held (errors.invoicing.hold.*, stored as keys). Problem
- * titles arrive already localized.
+ * problem: the reasons a draft invoice is held (errors.invoicing.hold.*, stored as keys, and the
+ * pricing errors that hold a customer whose lines could not be rated, e.g. errors.pricing.no_rate).
+ * Problem titles arrive already localized.
  */
 function messagesOf(c: Catalog): Flat {
-  const hold = ((c.errors as Catalog | undefined)?.invoicing as Catalog | undefined)?.hold as Catalog | undefined;
-  return { ...flatten(c.web as Catalog, 'web.'), ...flatten(hold, 'errors.invoicing.hold.') };
+  const errors = c.errors as Catalog | undefined;
+  const hold = (errors?.invoicing as Catalog | undefined)?.hold as Catalog | undefined;
+  const pricing = errors?.pricing as Catalog | undefined;
+  return { ...flatten(c.web as Catalog, 'web.'), ...flatten(hold, 'errors.invoicing.hold.'), ...flatten(pricing, 'errors.pricing.') };
 }
 const FLAT: Record<Locale, Flat> = {
   en: messagesOf(en as unknown as Catalog),

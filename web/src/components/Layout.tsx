@@ -65,6 +65,7 @@ export function Layout({ children }: { children: ReactNode }) {
           children: [
             { to: '/invoicing/runs', label: t('web.nav.invoice_runs'), icon: 'layers' },
             { to: '/invoicing/charges', label: t('web.nav.uninvoiced_charges'), icon: 'inbox' },
+            { to: '/invoicing/settings', label: t('web.nav.invoice_settings'), icon: 'sliders' },
           ],
         },
         { to: '/me', label: t('web.nav.me'), icon: 'me' },

@@ -2,7 +2,9 @@ import { useState, type FormEvent } from 'react';
 import { decimalInput, formatMoney, isZero } from '../../components/money';
 import { Alert, Button, Card, Dialog, Field, FormError, fieldErrorsOf, useErrorText, useToast } from '../../components/ui';
 import { useI18n } from '../../i18n';
+import { navigate } from '../../router';
 import { invoicing, type Invoice, type InvoiceDetail } from './api';
+import { DiscardDialog } from './DiscardDialog';
 import { HoldDialog } from './HoldDialog';
 import { holdText } from './shared';
 
@@ -16,6 +18,7 @@ export function DraftActions({ invoice: inv, onChanged }: { invoice: Invoice; on
   const [savingNote, setSavingNote] = useState(false);
   const [noteError, setNoteError] = useState<unknown>(null);
   const [holding, setHolding] = useState(false);
+  const [discarding, setDiscarding] = useState(false);
   const [releasing, setReleasing] = useState(false);
   const [releaseError, setReleaseError] = useState<unknown>(null);
   const [confirmIssue, setConfirmIssue] = useState(false);
@@ -92,6 +95,9 @@ export function DraftActions({ invoice: inv, onChanged }: { invoice: Invoice; on
               <Button onClick={() => setHolding(true)}>{t('web.invoicing.hold.action')}</Button>
             </>
           )}
+          <Button variant="danger" onClick={() => setDiscarding(true)}>
+            {t('web.invoicing.discard.action')}
+          </Button>
         </div>
         <form onSubmit={saveNote} className="form" noValidate>
           <FormError error={noteError} shownFields={['note']} />
@@ -112,6 +118,12 @@ export function DraftActions({ invoice: inv, onChanged }: { invoice: Invoice; on
           setHolding(false);
           onChanged();
         }}
+      />
+      <DiscardDialog
+        invoice={discarding ? inv : null}
+        onClose={() => setDiscarding(false)}
+        // the draft is gone: back to its run's review, or to the list
+        onDone={(d) => navigate(d.runId ? `/invoicing/runs/${encodeURIComponent(d.runId)}` : '/invoicing/invoices', { replace: true })}
       />
       <Dialog
         open={confirmIssue}

@@ -5,6 +5,7 @@ import { useI18n } from '../../i18n';
 import { Link } from '../../router';
 import { canBill, useUser } from '../../session';
 import { invoicing, type Invoice } from './api';
+import { DiscardDialog } from './DiscardDialog';
 import { HoldDialog } from './HoldDialog';
 import { RunActions } from './RunActions';
 import { HoldBadge, InvoiceStatusBadge, Money, Pager, RunStateBadge, Totals, invoiceTitle, periodText } from './shared';
@@ -141,6 +142,7 @@ function DraftsTable({ invoices, editable, onChanged }: { invoices: Invoice[]; e
   const toast = useToast();
   const errorText = useErrorText();
   const [holding, setHolding] = useState<Invoice | null>(null);
+  const [discarding, setDiscarding] = useState<Invoice | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [releaseError, setReleaseError] = useState<{ invoice: Invoice; error: unknown } | null>(null);
 
@@ -214,6 +216,11 @@ function DraftsTable({ invoices, editable, onChanged }: { invoices: Invoice[]; e
                         {t('web.invoicing.hold.release')}
                       </Button>
                     )}
+                    {editable && inv.status === 'draft' && (
+                      <Button size="sm" variant="danger" onClick={() => setDiscarding(inv)}>
+                        {t('web.invoicing.discard.action')}
+                      </Button>
+                    )}
                     <Link to={`/invoicing/invoices/${encodeURIComponent(inv.id)}`} className="btn btn-secondary btn-sm">
                       {t('web.invoicing.open')}
                     </Link>
@@ -224,6 +231,14 @@ function DraftsTable({ invoices, editable, onChanged }: { invoices: Invoice[]; e
           </tbody>
         </table>
       </div>
+      <DiscardDialog
+        invoice={discarding}
+        onClose={() => setDiscarding(null)}
+        onDone={() => {
+          setDiscarding(null);
+          onChanged();
+        }}
+      />
       <HoldDialog
         invoice={holding}
         onClose={() => setHolding(null)}

@@ -179,6 +179,25 @@ export interface InvoiceQuery {
   offset?: number;
 }
 
+/** The partner as its invoices print it (src/modules/invoicing/partner-profile.ts). */
+export interface PartnerProfile {
+  name: string;
+  addressLines: string[];
+  /** ISO 3166 alpha-2 */
+  country: string;
+  taxId: string | null;
+  email: string | null;
+  phone: string | null;
+  website: string | null;
+  /** a PNG or JPEG, base64 without a data: prefix */
+  logoBase64: string | null;
+  bank: { accountHolder: string | null; bankName: string | null; iban: string | null; bic: string | null };
+  legalLines: string[];
+  policyUrl: string | null;
+  invoicePrefix: string;
+  creditNotePrefix: string;
+}
+
 const enc = encodeURIComponent;
 const opt = (signal?: AbortSignal) => (signal ? { signal } : {});
 
@@ -194,6 +213,8 @@ export const invoicing = {
   pdfUrl: (id: string) => `/api/invoices/${enc(id)}/pdf`,
   hold: (id: string, reason: string) => api.post<void>(`/api/invoices/${enc(id)}/hold`, { reason }),
   release: (id: string) => api.post<void>(`/api/invoices/${enc(id)}/release`),
+  /** delete a draft: its charges are open again for the next run */
+  discard: (id: string) => api.post<void>(`/api/invoices/${enc(id)}/discard`),
   setNote: (id: string, note: string) => api.put<void>(`/api/invoices/${enc(id)}/note`, { note }),
   adjustLine: (id: string, lineId: string, amount: string, note: string) => api.patch<void>(`/api/invoices/${enc(id)}/lines/${enc(lineId)}`, { amount, note }),
   issue: (id: string) => api.post<{ number: string }>(`/api/invoices/${enc(id)}/issue`),
@@ -208,6 +229,9 @@ export const invoicing = {
   fees: (customerId: string | undefined, signal?: AbortSignal) => api.get<{ items: RecurringFee[] }>('/api/recurring-fees', { customerId }, opt(signal)),
   createFee: (input: FeeInput) => api.post<{ id: string }>('/api/recurring-fees', input),
   stopFee: (id: string, endDate: string) => api.post<void>(`/api/recurring-fees/${enc(id)}/stop`, { endDate }),
+
+  profile: (signal?: AbortSignal) => api.get<PartnerProfile>('/api/partner-profile', undefined, opt(signal)),
+  saveProfile: (profile: PartnerProfile) => api.put<PartnerProfile>('/api/partner-profile', profile),
 
   customers: (signal?: AbortSignal) => api.get<{ items: CustomerOption[]; total: number }>('/api/customers', { limit: 500 }, opt(signal)),
 };
