@@ -35,7 +35,9 @@ const PLAN_PRICE: Record<string, string> = { EUR: '450', USD: '490', CNY: '3500'
 const KEY = 'demo.invoicing';
 
 export async function seedDemoInvoicing(deps: Deps): Promise<RunSummary | null> {
-  if (await deps.db.selectFrom('system_state').select('key').where('key', '=', KEY).executeTakeFirst()) return null;
+  // the marker first: a crash half way leaves some demo invoices missing, never fees billed twice
+  const claimed = await sql`INSERT INTO system_state (key, value, updated_at) VALUES (${KEY}, ${JSON.stringify({ at: deps.clock.now() })}, ${deps.clock.now()}) ON CONFLICT (key) DO NOTHING`.execute(deps.db);
+  if (Number(claimed.numAffectedRows ?? 0) === 0) return null;
   const profile = await getPartnerProfile(deps.db);
   if (profile.name === DEFAULT_PROFILE.name) await setPartnerProfile(deps, systemActor, DEMO_PROFILE);
 
@@ -51,14 +53,12 @@ export async function seedDemoInvoicing(deps: Deps): Promise<RunSummary | null> 
     }
     await deps.db.updateTable('customers').set({ tax_settings: JSON.stringify({ mode: 'standard', rate: '0' }) }).where('id', '=', c.id).execute();
   }
-  // a support plan for every third customer, started last month so this month is a full one
+  // a support plan for every third customer, from the first of this month (a full month)
   const start = `${day.slice(0, 7)}-01`;
   for (const [i, c] of customers.entries()) {
     if (i % 3 !== 0 || !PLAN_PRICE[c.billing_currency]) continue;
     await createFee(deps, systemActor, { customerId: c.id, name: i % 2 ? 'Premier Support' : 'Managed Microsoft 365', unitPrice: PLAN_PRICE[c.billing_currency]!, interval: 'month', startDate: start });
   }
   const run = await startRun(deps, systemActor, day.slice(0, 7));
-  const issued = await issueRun(deps, systemActor, run.runId);
-  await sql`INSERT INTO system_state (key, value, updated_at) VALUES (${KEY}, ${JSON.stringify({ runId: run.runId })}, ${deps.clock.now()}) ON CONFLICT (key) DO NOTHING`.execute(deps.db);
-  return issued;
+  return issueRun(deps, systemActor, run.runId);
 }

@@ -22,7 +22,7 @@ async function issued(amounts: string[], rate = '19') {
     .set({ country: 'DE', billing_currency: 'EUR', billing_email: 'ap@example.com', billing_address: JSON.stringify({ lines: ['Weg 1'], city: 'Köln' }), tax_settings: JSON.stringify({ mode: 'standard', rate }) })
     .where('id', '=', id)
     .execute();
-  const period = `2030-${String(++month).padStart(2, '0')}`;
+  const period = `2025-${String(++month).padStart(2, '0')}`;
   for (const [k, a] of amounts.entries()) {
     await addManualCharge(deps, actor, { customerId: id, description: `Item ${k}`, amount: a, currency: 'EUR', quantity: '1', periodStart: `${period}-01`, periodEnd: `${period}-28` });
   }

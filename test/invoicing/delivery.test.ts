@@ -34,7 +34,7 @@ async function issuedFor(locale: 'en' | 'de' | 'zh-CN' | 'ru', email: string, am
     .set({ country: 'DE', billing_currency: 'EUR', billing_email: email, locale, billing_address: JSON.stringify({ lines: ['Marienplatz 1'], postalCode: '80331', city: 'München', country: 'DE' }) })
     .where('id', '=', id)
     .execute();
-  const period = `2031-${String(++month).padStart(2, '0')}`;
+  const period = `2025-${String(++month).padStart(2, '0')}`;
   await addManualCharge(deps, actor, { customerId: id, description: 'Managed Microsoft 365', amount, currency: 'EUR', periodStart: `${period}-01`, periodEnd: `${period}-28` });
   const run = await startRun(deps, actor, period);
   await issueRun(deps, actor, run.runId);

@@ -9,7 +9,8 @@ import { writeCsvRow } from '../../src/modules/provider-billing/formats/csv.js';
 import { createRule } from '../../src/modules/pricing/manage-rules.js';
 import { upsertRate } from '../../src/modules/pricing/manage-rates.js';
 import { invoiceLines, listInvoices } from '../../src/modules/invoicing/invoices.repo.js';
-import { discardDraft } from '../../src/modules/invoicing/review.js';
+import { discardDraft, releaseInvoice } from '../../src/modules/invoicing/review.js';
+import { errorCode } from '../helpers/errors.js';
 import { startRun } from '../../src/modules/invoicing/runs.js';
 import { makeAccount, makeCustomer } from '../helpers/fixtures.js';
 import { createTestDeps, type TestDeps } from '../helpers/store.js';
@@ -111,6 +112,8 @@ describe('rating provider lines into charges', () => {
 
     await upsertRate(deps, actor, { from: 'USD', to: 'JPY', rate: '152.5', effectiveDate: '2026-09-30' });
     const placeholder = (await listInvoices(deps.db, { runId: again.runId, held: true })).items[0]!;
+    // a draft held for unpriced lines is not released as it is (it would go out without them)
+    expect(await errorCode(releaseInvoice(deps, actor, placeholder.id))).toBe('invoicing.release_needs_redraft');
     await discardDraft(deps, actor, placeholder.id);
     const { cancelRun } = await import('../../src/modules/invoicing/runs.js');
     await cancelRun(deps, actor, again.runId);

@@ -158,6 +158,7 @@ describe('invoice runs', () => {
     await issueRun(deps, actor, rerun.runId);
 
     await stopFee(deps, actor, fee.id, '2026-11-25');
+    deps.clock.set('2026-12-02T09:00:00Z');
     const dec = await startRun(deps, actor, '2026-12');
     const credit = (await listInvoices(deps.db, { runId: dec.runId, customerId: e })).items[0]!;
     expect(credit).toMatchObject({ net: -5000n, holdCode: 'invoicing.hold.negative_total' });
@@ -165,14 +166,15 @@ describe('invoice runs', () => {
 
   it('only one run per period is active at a time, even when started together', async () => {
     const f = await billableCustomer('Zeta BV', { country: 'NL' });
-    await charge(f, '1.00', { periodStart: '2027-01-01', periodEnd: '2027-01-31' });
-    const [r1, r2] = await Promise.all([startRun(deps, actor, '2027-01'), startRun(deps, actor, '2027-01')]);
+    await charge(f, '1.00', { periodStart: '2026-09-01', periodEnd: '2026-09-30' });
+    const [r1, r2] = await Promise.all([startRun(deps, actor, '2026-09'), startRun(deps, actor, '2026-09')]);
     expect(r1.runId).toBe(r2.runId);
     expect([r1.created, r2.created].sort()).toEqual([false, true]);
   });
 
   it('refuses bad input with a clear error and no change', async () => {
     expect(await errorCode(startRun(deps, actor, '2026-13'))).toBe('invoicing.bad_period');
+    expect(await errorCode(startRun(deps, actor, '2027-01'))).toBe('invoicing.future_period');
     const a = await billableCustomer('Eta Oy', { country: 'FI' });
     expect(await errorCode(charge(a, '1.00', { currency: 'XXQ' }))).toBe('invoicing.bad_currency');
     expect(await errorCode(charge(a, '1.00', { periodStart: '2026-10-31', periodEnd: '2026-10-01' }))).toBe('invoicing.bad_service_period');

@@ -15,7 +15,8 @@ import { periodOf } from './period.js';
  * A charge already on an issued invoice is never changed; an open one may be removed.
  */
 const DECIMAL = /^-?\d{1,14}(\.\d{1,6})?$/;
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** A real calendar day written YYYY-MM-DD (2026-02-30 is not one). */
+const DAY = { test: (v: string) => z.iso.date().safeParse(v).success };
 const decimal = (positive: boolean) =>
   z.string().trim().regex(DECIMAL).refine((v) => !positive || !v.startsWith('-'), { message: 'must not be negative' });
 
@@ -27,8 +28,8 @@ export const ManualChargeIn = z.object({
   /** the amount of the charge (negative: a credit), in the currency's units, e.g. "150.00" */
   amount: z.string().trim().regex(/^-?\d{1,13}(\.\d{1,4})?$/),
   currency: z.string().trim().regex(/^[A-Z]{3}$/),
-  periodStart: z.string().regex(DAY),
-  periodEnd: z.string().regex(DAY),
+  periodStart: z.iso.date(),
+  periodEnd: z.iso.date(),
   billingPeriod: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/).optional(),
 });
 export type ManualChargeInput = z.input<typeof ManualChargeIn>;
@@ -101,10 +102,13 @@ export async function removeCharge(deps: UseCaseDeps, actor: Actor, id: string):
     const c = await ctx.trx.selectFrom('charges').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     if (!c) throw notFound('charge', id);
     if (c.invoice_id) throw new AppError('conflict', 'invoicing.charge_invoiced', { id });
-    const inDraft = await sql<{ run: string }>`SELECT r.id AS run FROM invoice_runs r JOIN invoices i ON i.run_id = r.id AND i.customer_id = ${c.customer_id} AND i.currency = ${c.currency} AND i.status = 'draft'
-      WHERE r.state IN ('draft', 'issuing') AND r.cutoff_seq >= ${c.seq} AND r.period >= ${c.billing_period} LIMIT 1`.execute(ctx.trx);
-    if (inDraft.rows.length) throw new AppError('conflict', 'invoicing.charge_in_draft', { id, run: inDraft.rows[0]!.run });
+    // rated provider lines would be rated again, fee periods billed again: only manual charges go
     if (c.source === 'recurring') throw new AppError('conflict', 'invoicing.charge_from_fee', { id });
+    if (c.source !== 'manual') throw new AppError('conflict', 'invoicing.charge_not_manual', { id });
+    // a pending draft of the customer and currency covers it (held ones of issued runs too)
+    const inDraft = await sql<{ run: string }>`SELECT coalesce(i.run_id, i.id) AS run FROM invoices i
+      WHERE i.status = 'draft' AND i.kind = 'invoice' AND i.customer_id = ${c.customer_id} AND i.currency = ${c.currency} LIMIT 1`.execute(ctx.trx);
+    if (inDraft.rows.length) throw new AppError('conflict', 'invoicing.charge_in_draft', { id, run: inDraft.rows[0]!.run });
     await ctx.trx.deleteFrom('charges').where('id', '=', id).execute();
     await ctx.audit({ action: 'charge.delete', entityType: 'charge', entityId: id, before: { ...c, amount: c.amount.toString(), seq: c.seq.toString() } });
   });
@@ -119,8 +123,8 @@ export const FeeIn = z.object({
   unitPrice: decimal(true),
   currency: z.string().trim().regex(/^[A-Z]{3}$/).optional(),
   interval: z.enum(['month', 'year']),
-  startDate: z.string().regex(DAY),
-  endDate: z.string().regex(DAY).nullable().optional(),
+  startDate: z.iso.date(),
+  endDate: z.iso.date().nullable().optional(),
 });
 export type FeeInput = z.input<typeof FeeIn>;
 

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { sql } from 'kysely';
 import { AppError, notFound } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
-import { parseMoney } from '../../core/money.js';
+import { formatScaled, parseMoney } from '../../core/money.js';
+import { currencyExponent } from '../../core/currencies.js';
 import { runUseCase, type Actor } from '../../db/tx.js';
 import { today } from '../provider-billing/provider-invoices.js';
 import { invoiceLines } from './invoices.repo.js';
@@ -74,9 +75,16 @@ export async function createCreditNote(deps: InvoicingDeps, actor: Actor, invoic
     const net = wanted.reduce((s, w) => s + w.amount, 0n);
     const prior = await sql<{ net: string; tax: string }>`SELECT coalesce(sum(net), 0)::text AS net, coalesce(sum(tax), 0)::text AS tax FROM invoices
       WHERE credits_invoice_id = ${invoiceId} AND status <> 'draft'`.execute(ctx.trx);
-    const creditedNet = BigInt(prior.rows[0]!.net) + net;
-    // the last credit takes exactly the tax left; others the rate on their net
-    const tax = creditedNet === inv.net ? inv.tax - BigInt(prior.rows[0]!.tax) : taxOn(net, inv.tax_rate);
+    const priorNet = BigInt(prior.rows[0]!.net);
+    const priorTax = BigInt(prior.rows[0]!.tax);
+    // a credit note reduces what is owed (its net is positive) and, with the earlier ones, never
+    // credits more than the invoice's net, whatever the signs of the lines it names
+    if (net <= 0n || priorNet + net > inv.net) throw new AppError('bad_request', 'invoicing.credit_exceeds_invoice', {}, { field: 'lines' });
+    if (opts.releaseCharges && priorNet > 0n) throw new AppError('conflict', 'invoicing.release_after_credit');
+    // the last credit takes exactly the tax left; others the rate on their net, never more than is left
+    const taxLeft = inv.tax - priorTax;
+    const ownTax = taxOn(net, inv.tax_rate);
+    const tax = priorNet + net === inv.net ? taxLeft : ownTax > taxLeft ? taxLeft : ownTax < 0n ? 0n : ownTax;
 
     const profile = await getPartnerProfile(ctx.trx);
     const issueDate = today(ctx.now, deps.config.businessTimeZone);
@@ -130,8 +138,9 @@ export async function createCreditNote(deps: InvoicingDeps, actor: Actor, invoic
           description: w.line.description,
           period_start: w.line.periodStart,
           period_end: w.line.periodEnd,
+          // a part of a line is printed as one unit of the credited amount
           quantity: w.amount === w.line.amount ? w.line.quantity : '1',
-          unit_price: w.line.unitPrice,
+          unit_price: w.amount === w.line.amount ? w.line.unitPrice : formatScaled({ value: w.amount, scale: currencyExponent(inv.currency) }),
           amount: w.amount,
           proration: w.line.proration ? JSON.stringify(w.line.proration) : null,
           charges: 0,
@@ -141,7 +150,12 @@ export async function createCreditNote(deps: InvoicingDeps, actor: Actor, invoic
       .execute();
     if (opts.void) {
       await ctx.trx.updateTable('invoices').set({ status: 'void', voided_at: ctx.now, updated_at: ctx.now }).where('id', '=', invoiceId).execute();
-      if (opts.releaseCharges) await ctx.trx.updateTable('charges').set({ invoice_id: null }).where('invoice_id', '=', invoiceId).execute();
+      if (opts.releaseCharges) {
+        // released charges would fall under a pending draft of the same customer and make it stale
+        const pending = await ctx.trx.selectFrom('invoices').select('id').where('status', '=', 'draft').where('kind', '=', 'invoice').where('customer_id', '=', inv.customer_id).where('currency', '=', inv.currency).executeTakeFirst();
+        if (pending) throw new AppError('conflict', 'invoicing.release_pending_draft');
+        await ctx.trx.updateTable('charges').set({ invoice_id: null }).where('invoice_id', '=', invoiceId).execute();
+      }
     }
     const email = (inv.customer_snapshot as { email?: string | null } | null)?.email ?? null;
     await queueDelivery(ctx, id, email);

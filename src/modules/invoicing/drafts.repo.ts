@@ -60,7 +60,7 @@ export async function insertDrafts(db: Executor, s: DraftScope): Promise<number>
       INSERT INTO invoices (id, kind, run_id, customer_id, currency, period, period_start, period_end, status, hold_code, hold_params,
                             net, tax, gross, tax_mode, tax_rate, locale, created_by, created_at, updated_at)
       SELECT ${invoiceId}, 'invoice', ${s.runId}, g.customer_id, g.currency, ${s.period}, ${s.periodStart}::date, ${s.periodEnd}::date, 'draft',
-             CASE WHEN rc.hold_code IS NOT NULL THEN rc.hold_code WHEN sum(g.amount) < 0 THEN 'invoicing.hold.negative_total' END,
+             CASE WHEN rc.hold_code IS NOT NULL THEN rc.hold_code WHEN sum(g.amount) < 0 THEN 'invoicing.hold.negative_total' WHEN sum(g.amount) = 0 THEN 'invoicing.hold.zero_total' END,
              rc.hold_params,
              sum(g.amount), round(sum(g.amount) * rc.tax_rate / 100)::bigint, sum(g.amount) + round(sum(g.amount) * rc.tax_rate / 100)::bigint,
              rc.tax_mode, rc.tax_rate, rc.locale, ${s.actor}, ${s.now}, ${s.now}
@@ -93,5 +93,5 @@ export async function insertHeldPlaceholders(db: Executor, s: DraftScope, custom
            ${s.actor}, ${s.now}, ${s.now}
     FROM run_customers rc JOIN customers c ON c.id = rc.customer_id
     WHERE rc.customer_id IN (${sql.join(customerIds)})
-      AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.run_id = ${s.runId} AND i.customer_id = rc.customer_id)`.execute(db);
+      AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.status = 'draft' AND i.kind = 'invoice' AND i.customer_id = rc.customer_id AND i.currency = c.billing_currency)`.execute(db);
 }

@@ -30,6 +30,9 @@ const Id = z.strictObject({ id: z.string().max(64) });
 const read = { access: staff(ANY_STAFF) };
 const write = { access: staff(BILLING_WRITE) };
 
+/** What a customer user sees of an invoice: not the partner's run or internal notes. */
+const forCaller = <T extends { runId: string | null; holdReason: string | null }>(i: T, customer: string | undefined): T => (customer ? { ...i, runId: null, holdReason: null } : i);
+
 export function invoicingRoutes(app: FastifyInstance, deps: Deps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const customerOf = (req: Parameters<typeof scopeOf>[0]) => {
@@ -97,7 +100,7 @@ export function invoicingRoutes(app: FastifyInstance, deps: Deps): void {
         held: q.held === undefined ? undefined : q.held === 'true',
         excludeDrafts: !!own,
       });
-      return { items: res.items.map(toInvoiceOut), total: res.total };
+      return { items: res.items.map((i) => forCaller(toInvoiceOut(i), own)), total: res.total };
     },
   );
   r.get(
@@ -107,9 +110,11 @@ export function invoicingRoutes(app: FastifyInstance, deps: Deps): void {
       const own = customerOf(req);
       const inv = await findInvoice(deps.db, req.params.id, own ? { customerId: own } : {});
       if (!inv || (own && inv.status === 'draft')) throw notFound('invoice', req.params.id);
-      const lines = await invoiceLines(deps.db, inv.id);
+      const lines = (await invoiceLines(deps.db, inv.id)).map((l) => toLineOut(l, inv.currency));
       const notes = inv.kind === 'invoice' ? (await listInvoices(deps.db, { creditsInvoiceId: inv.id, limit: 500 })).items : [];
-      return { invoice: toInvoiceOut(inv), lines: lines.map((l) => toLineOut(l, inv.currency)), creditNotes: notes.map(toInvoiceOut) };
+      // review notes and the amounts before an adjustment are the partner's, not the customer's
+      const shown = own ? lines.map((l) => ({ ...l, adjustedFrom: null, adjustNote: null })) : lines;
+      return { invoice: forCaller(toInvoiceOut(inv), own), lines: shown, creditNotes: notes.map((n) => forCaller(toInvoiceOut(n), own)) };
     },
   );
   r.get('/api/invoices/:id/pdf', { config: { access: staff(ANY_STAFF, true) }, schema: { tags, summary: 'The invoice as a PDF in the customer’s language (a draft shows DRAFT)', params: Id } }, async (req, reply) => {
@@ -157,7 +162,7 @@ export function invoicingRoutes(app: FastifyInstance, deps: Deps): void {
   });
   r.post(
     '/api/invoices/:id/void',
-    { config: write, schema: { tags, summary: 'Void an issued invoice: a full credit note; releaseCharges puts its charges back to be invoiced again', params: Id, body: z.strictObject({ reason: z.string().min(1).max(500), releaseCharges: z.boolean().default(false) }), response: { 201: CreditOut, ...problemResponses } } },
+    { config: write, schema: { tags, summary: 'Void an issued invoice: a full credit note; releaseCharges puts its charges back to be invoiced again', params: Id, body: z.strictObject({ reason: z.string().trim().min(1).max(500), releaseCharges: z.boolean().default(false) }), response: { 201: CreditOut, ...problemResponses } } },
     async (req, reply) => {
       const cn = await voidInvoice(deps, actorOf(req), req.params.id, req.body.reason, req.body.releaseCharges);
       return reply.code(201).send({ id: cn.id, number: cn.number });

@@ -6,7 +6,8 @@ import type { Executor } from '../../db/store.js';
 import { today } from '../provider-billing/provider-invoices.js';
 import { addDays } from './fee-schedule.js';
 import { eligibility } from './eligibility.js';
-import { customersForBilling, nextInSeries, type CustomerBilling } from './invoices.repo.js';
+import { customersForBilling, nextInSeries, recomputeTotals, type CustomerBilling } from './invoices.repo.js';
+import { parseDecimal, rescale } from '../../core/money.js';
 import { getPartnerProfile, type PartnerProfile } from './partner-profile.js';
 import { refreshRunCounts } from './runs.js';
 
@@ -22,6 +23,9 @@ import { refreshRunCounts } from './runs.js';
 export type InvoicingDeps = UseCaseDeps & { config: Pick<Config, 'businessTimeZone'> };
 
 export const DELIVER_EFFECT = 'invoice.deliver';
+
+/** Two percentage rates as text are the same number ("19" and "19.0000"). */
+const sameRate = (a: string, b: string) => rescale(parseDecimal(a), 6, 'half_up').value === rescale(parseDecimal(b), 6, 'half_up').value;
 
 export function formatNumber(series: string, seq: number): string {
   return `${series}-${String(seq).padStart(6, '0')}`;
@@ -65,16 +69,23 @@ export async function appendDelivery(db: Executor, invoiceId: string, event: Rec
   await sql`UPDATE invoices SET delivery = delivery || ${JSON.stringify([event])}::jsonb, delivery_status = ${status} WHERE id = ${invoiceId}`.execute(db);
 }
 
-export async function issueInvoice(deps: InvoicingDeps, actor: Actor, invoiceId: string): Promise<{ number: string }> {
+/** `refreshRun: false` when a whole run is being issued (its counts are refreshed once at the end). */
+export async function issueInvoice(deps: InvoicingDeps, actor: Actor, invoiceId: string, opts: { refreshRun?: boolean } = {}): Promise<{ number: string }> {
   return runUseCase(deps, actor, async (ctx) => {
-    const inv = await ctx.trx.selectFrom('invoices').selectAll().where('id', '=', invoiceId).forUpdate().executeTakeFirst();
+    let inv = await ctx.trx.selectFrom('invoices').selectAll().where('id', '=', invoiceId).forUpdate().executeTakeFirst();
     if (!inv || inv.kind !== 'invoice') throw notFound('invoice', invoiceId);
     if (inv.status !== 'draft') throw new AppError('conflict', 'invoicing.already_issued', { number: inv.number ?? inv.id });
     if (inv.hold_code) throw new AppError('conflict', 'invoicing.held', { reason: inv.hold_reason ?? '' });
     const [customer] = await customersForBilling(ctx.trx, [inv.customer_id]);
     const e = eligibility(customer!, inv.period_end ?? today(ctx.now, deps.config.businessTimeZone));
     if (e.holdCode) throw new AppError('conflict', e.holdCode);
-    if (inv.net < 0n) throw new AppError('conflict', 'invoicing.negative_total');
+    if (inv.net <= 0n) throw new AppError('conflict', inv.net < 0n ? 'invoicing.negative_total' : 'invoicing.hold.zero_total');
+    // the customer's tax may have changed since drafting (a VAT id, a rate): the invoice takes it now
+    if (e.tax.mode !== inv.tax_mode || !sameRate(e.tax.rate, inv.tax_rate)) {
+      await ctx.trx.updateTable('invoices').set({ tax_mode: e.tax.mode, tax_rate: e.tax.rate }).where('id', '=', invoiceId).execute();
+      await recomputeTotals(ctx.trx, invoiceId, ctx.now);
+      inv = (await ctx.trx.selectFrom('invoices').selectAll().where('id', '=', invoiceId).executeTakeFirst())!;
+    }
 
     // link the charges the draft covers, and check they still add up to its lines
     const run = inv.run_id ? await ctx.trx.selectFrom('invoice_runs').select(['period', 'cutoff_seq']).where('id', '=', inv.run_id).executeTakeFirst() : undefined;
@@ -110,7 +121,7 @@ export async function issueInvoice(deps: InvoicingDeps, actor: Actor, invoiceId:
       .where('id', '=', invoiceId)
       .execute();
     await queueDelivery(ctx, invoiceId, customer!.billingEmail);
-    if (inv.run_id) await refreshRunCounts(ctx.trx, inv.run_id, ctx.now);
+    if (inv.run_id && opts.refreshRun !== false) await refreshRunCounts(ctx.trx, inv.run_id, ctx.now);
     await ctx.audit({
       action: 'invoice.issue',
       entityType: 'invoice',

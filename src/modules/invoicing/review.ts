@@ -11,6 +11,8 @@ import { refreshRunCounts } from './runs.js';
  * (the amount the charges gave is kept beside it, with the note), and a note printed on the
  * invoice. Only drafts change; each change is audited with before and after.
  */
+const NEEDS_REDRAFT = (code: string) => code.startsWith('pricing.') || code === 'invoicing.hold.unpriced_line' || code === 'invoicing.hold.issue_failed';
+
 export async function draftForChange(ctx: UseCaseContext, invoiceId: string) {
   const inv = await ctx.trx.selectFrom('invoices').selectAll().where('id', '=', invoiceId).forUpdate().executeTakeFirst();
   if (!inv) throw notFound('invoice', invoiceId);
@@ -35,6 +37,10 @@ export async function releaseInvoice(deps: InvoicingDeps, actor: Actor, invoiceI
   await runUseCase(deps, actor, async (ctx) => {
     const inv = await draftForChange(ctx, invoiceId);
     if (!inv.hold_code) return;
+    // a draft held for unpriced lines or a failed issue lacks charges or has stale ones: it is
+    // discarded and the period run again, never released as it is
+    if (NEEDS_REDRAFT(inv.hold_code)) throw new AppError('conflict', 'invoicing.release_needs_redraft');
+    if (inv.hold_code === 'invoicing.hold.zero_total') throw new AppError('conflict', 'invoicing.hold.zero_total');
     const [c] = await customersForBilling(ctx.trx, [inv.customer_id]);
     const e = eligibility(c!, inv.period_end ?? inv.created_at.toISOString().slice(0, 10));
     // the error is the hold's own reason

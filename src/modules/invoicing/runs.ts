@@ -12,6 +12,7 @@ import { eligibility } from './eligibility.js';
 import { customersForBilling } from './invoices.repo.js';
 import { parsePeriod } from './period.js';
 import { issueInvoice, type InvoicingDeps } from './issue.js';
+import { today } from '../provider-billing/provider-invoices.js';
 
 /**
  * Invoice runs. A run covers one billing period: it charges the recurring fees due by the period's
@@ -95,9 +96,15 @@ async function decideCustomers(ctx: UseCaseContext, supplyDay: string, unrated: 
 
 export async function startRun(deps: InvoicingDeps, actor: Actor, periodText: string): Promise<RunSummary> {
   const p = parsePeriod(periodText);
+  // a period that has not begun has nothing to invoice yet (fees would be billed months ahead)
+  const current = today(deps.clock.now(), deps.config.businessTimeZone).slice(0, 7);
+  if (p.period > current) throw new AppError('bad_request', 'invoicing.future_period', { period: p.period }, { field: 'period' });
   return runUseCase(deps, actor, async (ctx) => {
-    // one run per period at a time: serialize starts of the same period
-    await sql`SELECT pg_advisory_xact_lock(hashtext(${`invoice_run:${p.period}`}))`.execute(ctx.trx);
+    // one run starts at a time (runs of different periods would draft the same older charges), and
+    // no charge is added while its drafts are made: a charge committed later with a lower seq than
+    // the cutoff would make a draft stale
+    await sql`SELECT pg_advisory_xact_lock(hashtext('invoice_run'))`.execute(ctx.trx);
+    await sql`LOCK TABLE charges IN SHARE MODE`.execute(ctx.trx);
     const active = await ctx.trx.selectFrom('invoice_runs').selectAll().where('period', '=', p.period).where('state', 'in', ['drafting', 'draft', 'issuing']).executeTakeFirst();
     if (active) return toSummary(active, false);
     const feeCharges = await chargeFeesThrough(ctx, p.end);
@@ -157,7 +164,7 @@ export async function issueRun(deps: InvoicingDeps, actor: Actor, runId: string,
   let done = 0;
   for (const d of drafts) {
     try {
-      await issueInvoice(deps, actor, d.id);
+      await issueInvoice(deps, actor, d.id, { refreshRun: false });
     } catch (e) {
       // a draft that cannot be issued now (its customer changed, its charges moved) is held with
       // the reason; the rest of the run goes on
@@ -167,6 +174,8 @@ export async function issueRun(deps: InvoicingDeps, actor: Actor, runId: string,
       });
     }
     onProgress?.(++done, drafts.length);
+    // the run's counts show progress now and then, not after every invoice (a recount per issue is quadratic)
+    if (done % 100 === 0) await runUseCase(deps, actor, (ctx) => refreshRunCounts(ctx.trx, runId, ctx.now));
   }
   return runUseCase(deps, actor, async (ctx) => {
     await refreshRunCounts(ctx.trx, runId, ctx.now);
@@ -182,6 +191,9 @@ export async function cancelRun(deps: InvoicingDeps, actor: Actor, runId: string
     const run = await ctx.trx.selectFrom('invoice_runs').selectAll().where('id', '=', runId).forUpdate().executeTakeFirst();
     if (!run) throw notFound('invoice_run', runId);
     if (run.state !== 'draft') throw new AppError('conflict', 'invoicing.run_not_cancellable', { state: run.state });
+    // a draft issued on its own already belongs to the customer: the run stays
+    const issued = await ctx.trx.selectFrom('invoices').select('id').where('run_id', '=', runId).where('status', '<>', 'draft').executeTakeFirst();
+    if (issued) throw new AppError('conflict', 'invoicing.run_not_cancellable', { state: 'issued' });
     const removed = await ctx.trx.deleteFrom('invoices').where('run_id', '=', runId).where('status', '=', 'draft').executeTakeFirst();
     await ctx.trx.updateTable('invoice_runs').set({ state: 'cancelled', finished_at: ctx.now, updated_at: ctx.now }).where('id', '=', runId).execute();
     await ctx.audit({ action: 'invoice_run.cancel', entityType: 'invoice_run', entityId: runId, after: { period: run.period, drafts: Number(removed.numDeletedRows) } });
