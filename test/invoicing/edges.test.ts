@@ -101,4 +101,12 @@ describe('invoicing edges', () => {
     await issueRun(deps, actor, run.runId);
     expect(await errorCode(removeCharge(deps, actor, covered))).toBe('invoicing.charge_in_draft');
   });
+
+  it('the database keeps lines and invoices consistent: no line without its invoice, no issued invoice deleted', async () => {
+    const issued = await deps.db.selectFrom('invoices').select('id').where('status', '=', 'issued').where('kind', '=', 'credit_note').executeTakeFirstOrThrow();
+    await expect(deps.db.deleteFrom('invoices').where('id', '=', issued.id).execute()).rejects.toThrow(/never deleted/);
+    const line = { position: 1, group_key: 'g', group_title: 'G', description: 'x', period_start: '2024-01-01', period_end: '2024-01-31', quantity: '1', unit_price: '1', amount: 100n };
+    await expect(deps.db.insertInto('invoice_lines').values({ ...line, id: 'inl_dangling', invoice_id: 'inv_nope' }).execute()).rejects.toThrow(/must name existing rows/);
+    await expect(deps.db.insertInto('invoice_lines').values({ ...line, id: 'inl_dangling2', invoice_id: issued.id, position: 999, credits_line_id: 'inl_nope' }).execute()).rejects.toThrow(/must name existing rows/);
+  });
 });

@@ -22,6 +22,7 @@ import { loadI18n } from '../../locales.js';
  */
 const BILLED_FORMATS = ['nce_invoice', 'legacy_license', 'legacy_usage'];
 const BATCH = 1000;
+const READ_BATCH = 20_000;
 
 /** What a line's charge type adds to its description on the customer's invoice (refunds and credits stand apart from charges). */
 function chargeKind(chargeType: string): string | null {
@@ -63,8 +64,9 @@ export interface RatingResult {
 
 /** Rate every unrated billed line up to the end of `periodEnd` (inside the caller's transaction). */
 export async function rateReconLines(ctx: UseCaseContext, periodEnd: string): Promise<RatingResult> {
-  const lines = (
-    await sql<LineRow>`
+  // lines are read in batches in (customer, account, key) order, so a month of a million lines is
+  // never held in memory at once; the price book (rules, rates, customers) is loaded once
+  const batch = (after: [string, string, string] | null) => sql<LineRow>`
       SELECT l.provider_account_id, l.line_key, c.id AS customer_id, coalesce(c.locale_override, c.locale) AS locale, s.id AS subscription_id,
              to_char(coalesce(pi.invoice_date, l.charge_start, l.charge_end), 'YYYY-MM') AS billing_period,
              to_char(coalesce(l.charge_start, pi.invoice_date, l.charge_end), 'YYYY-MM-DD') AS day,
@@ -78,13 +80,14 @@ export async function rateReconLines(ctx: UseCaseContext, periodEnd: string): Pr
       WHERE l.format IN (${sql.join(BILLED_FORMATS)}) AND l.invoice_number IS NOT NULL
         AND coalesce(pi.invoice_date, l.charge_start, l.charge_end) <= ${periodEnd}::date
         AND NOT EXISTS (SELECT 1 FROM charges ch WHERE ch.source = 'recon' AND ch.source_ref = l.provider_account_id || ':' || l.line_key)
-      ORDER BY c.id, l.invoice_number, l.line_key`.execute(ctx.trx)
-  ).rows;
+        ${after ? sql`AND (c.id, l.provider_account_id, l.line_key) > (${after[0]}, ${after[1]}, ${after[2]})` : sql``}
+      ORDER BY c.id, l.provider_account_id, l.line_key
+      LIMIT ${READ_BATCH}`;
   const failures = new Map<string, { code: string; params: Record<string, string> }>();
+  let lines = (await batch(null).execute(ctx.trx)).rows;
   if (lines.length === 0) return { rated: 0, failures };
   const i18n = loadI18n();
-  const days = lines.map((l) => l.day).sort();
-  const pricing = await loadPricing(ctx.trx, { customerIds: [...new Set(lines.map((l) => l.customer_id))], from: days[0], to: days[days.length - 1] });
+  const pricing = await loadPricing(ctx.trx, {});
 
   const rows: Insertable<ChargesTable>[] = [];
   let rated = 0;
@@ -93,66 +96,74 @@ export async function rateReconLines(ctx: UseCaseContext, periodEnd: string): Pr
     const r = await ctx.trx.insertInto('charges').values(rows.splice(0)).onConflict((oc) => oc.columns(['source', 'source_ref']).doNothing()).executeTakeFirst();
     rated += Number(r.numInsertedOrUpdatedRows ?? 0);
   };
-  for (const l of lines) {
-    if (failures.has(l.customer_id)) continue;
+  /** The charge of one line at the customer's price; throws (an AppError or a coded error) when it cannot be priced. */
+  const chargeOf = (l: LineRow): Insertable<ChargesTable> => {
     const customer = pricing.customers.get(l.customer_id)!;
-    try {
-      const quantity = parseDecimal(l.billable_quantity);
-      // unit prices are in the pricing currency; the line's currency is the billing currency:
-      // convert exactly with the line's own PCToBCExchangeRate (1 when absent)
-      const fx = l.exchange_rate === null ? null : parseDecimal(l.exchange_rate);
-      const inBilling = (p: string | null) => (p === null ? null : fx ? mulScaled(parseDecimal(p), fx) : parseDecimal(p));
-      const fromSubtotal = unitFromSubtotal(l.subtotal, l.currency, quantity);
-      const effective = inBilling(l.effective_unit_price) ?? inBilling(l.unit_price) ?? (fromSubtotal === null ? null : parseDecimal(fromSubtotal));
-      if (effective === null) throw Object.assign(new Error('unpriced'), { code: 'invoicing.hold.unpriced_line' });
-      const price = priceLine(pricing.book, customer, {
-        productId: l.product_id,
-        skuId: l.sku_id,
-        category: categoryOf({ productId: l.product_id, skuId: l.sku_id, productName: l.sku_name, chargeType: l.charge_type, format: l.format }),
-        date: l.day,
-        quantity,
-        unitPrice: inBilling(l.unit_price),
-        effectiveUnitPrice: effective,
-        currency: l.currency,
-      });
-      const title = l.sku_name ?? l.product_id ?? '';
-      const kind = chargeKind(l.charge_type);
-      const description = kind ? `${title} — ${i18n.formatter(isLocale(l.locale) ? l.locale : 'en').t(`invoice_pdf.charge_kind.${kind}`)}` : title;
-      rows.push({
-        id: newId('chg'),
-        customer_id: l.customer_id,
-        source: 'recon',
-        source_ref: `${l.provider_account_id}:${l.line_key}`,
-        billing_period: l.billing_period,
-        subscription_id: l.subscription_id,
-        group_key: l.subscription_provider_id ? `sub:${l.subscription_provider_id.toLowerCase()}` : `product:${l.product_id ?? ''}:${l.sku_id ?? ''}`,
-        group_title: title,
-        description,
-        category: categoryOf({ productId: l.product_id, skuId: l.sku_id, productName: l.sku_name, chargeType: l.charge_type, format: l.format }),
-        product_id: l.product_id,
-        sku_id: l.sku_id,
-        period_start: l.charge_start ?? l.charge_end ?? l.day,
-        period_end: l.charge_end ?? l.charge_start ?? l.day,
-        quantity: l.billable_quantity,
-        unit_price: formatScaled(price.unitPrice),
-        amount: price.amount,
-        currency: price.currency,
-        cost: price.cost,
-        proration: null,
-        price_rule_id: price.ruleId,
-        price_method: price.method,
-        fx_rate: price.fx ? formatScaled(price.fx.rate) : null,
-        invoice_id: null,
-        created_by: ctx.actor.label,
-        created_at: ctx.now,
-      });
-      if (rows.length >= BATCH) await flush();
-    } catch (e) {
-      const code = isAppError(e) ? e.code : (e as { code?: string }).code;
-      if (!code) throw e;
-      const params = isAppError(e) ? Object.fromEntries(Object.entries(e.params ?? {}).map(([k, v]) => [k, String(v)])) : { product: l.sku_name ?? l.product_id ?? '' };
-      failures.set(l.customer_id, { code, params });
+    const quantity = parseDecimal(l.billable_quantity);
+    // unit prices are in the pricing currency; the line's currency is the billing currency:
+    // convert exactly with the line's own PCToBCExchangeRate (1 when absent)
+    const fx = l.exchange_rate === null ? null : parseDecimal(l.exchange_rate);
+    const inBilling = (p: string | null) => (p === null ? null : fx ? mulScaled(parseDecimal(p), fx) : parseDecimal(p));
+    const fromSubtotal = unitFromSubtotal(l.subtotal, l.currency, quantity);
+    const effective = inBilling(l.effective_unit_price) ?? inBilling(l.unit_price) ?? (fromSubtotal === null ? null : parseDecimal(fromSubtotal));
+    if (effective === null) throw Object.assign(new Error('unpriced'), { code: 'invoicing.hold.unpriced_line' });
+    const price = priceLine(pricing.book, customer, {
+      productId: l.product_id,
+      skuId: l.sku_id,
+      category: categoryOf({ productId: l.product_id, skuId: l.sku_id, productName: l.sku_name, chargeType: l.charge_type, format: l.format }),
+      date: l.day,
+      quantity,
+      unitPrice: inBilling(l.unit_price),
+      effectiveUnitPrice: effective,
+      currency: l.currency,
+    });
+    const title = l.sku_name ?? l.product_id ?? '';
+    const kind = chargeKind(l.charge_type);
+    const description = kind ? `${title} — ${i18n.formatter(isLocale(l.locale) ? l.locale : 'en').t(`invoice_pdf.charge_kind.${kind}`)}` : title;
+    return {
+      id: newId('chg'),
+      customer_id: l.customer_id,
+      source: 'recon',
+      source_ref: `${l.provider_account_id}:${l.line_key}`,
+      billing_period: l.billing_period,
+      subscription_id: l.subscription_id,
+      group_key: l.subscription_provider_id ? `sub:${l.subscription_provider_id.toLowerCase()}` : `product:${l.product_id ?? ''}:${l.sku_id ?? ''}`,
+      group_title: title,
+      description,
+      category: categoryOf({ productId: l.product_id, skuId: l.sku_id, productName: l.sku_name, chargeType: l.charge_type, format: l.format }),
+      product_id: l.product_id,
+      sku_id: l.sku_id,
+      period_start: l.charge_start ?? l.charge_end ?? l.day,
+      period_end: l.charge_end ?? l.charge_start ?? l.day,
+      quantity: l.billable_quantity,
+      unit_price: formatScaled(price.unitPrice),
+      amount: price.amount,
+      currency: price.currency,
+      cost: price.cost,
+      proration: null,
+      price_rule_id: price.ruleId,
+      price_method: price.method,
+      fx_rate: price.fx ? formatScaled(price.fx.rate) : null,
+      invoice_id: null,
+      created_by: ctx.actor.label,
+      created_at: ctx.now,
+    };
+  };
+  for (; lines.length > 0; ) {
+    for (const l of lines) {
+      if (failures.has(l.customer_id)) continue;
+      try {
+        rows.push(chargeOf(l));
+        if (rows.length >= BATCH) await flush();
+      } catch (e) {
+        const code = isAppError(e) ? e.code : (e as { code?: string }).code;
+        if (!code) throw e;
+        const params = isAppError(e) ? Object.fromEntries(Object.entries(e.params ?? {}).map(([k, v]) => [k, String(v)])) : { product: l.sku_name ?? l.product_id ?? '' };
+        failures.set(l.customer_id, { code, params });
+      }
     }
+    const last = lines[lines.length - 1]!;
+    lines = lines.length < READ_BATCH ? [] : (await batch([last.customer_id, last.provider_account_id, last.line_key]).execute(ctx.trx)).rows;
   }
   await flush();
   // a customer with an unpriced line gets none of its lines charged this time: all or nothing per customer
