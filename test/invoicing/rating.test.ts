@@ -91,6 +91,9 @@ describe('rating provider lines into charges', () => {
       [eur.id, '-2.000000', '34.776000', -6955n, 'EUR', -5443n, 'markup'],
     ]);
     expect(charges.every((c) => c.price_rule_id?.startsWith('prr_'))).toBe(true);
+    // the run's audit row counts what was charged (the yen line was undone), and names who was not
+    const audit = await deps.db.selectFrom('audit_log').select('after').where('action', '=', 'invoice_run.start').where('entity_id', '=', run.runId).executeTakeFirstOrThrow();
+    expect(audit.after).toMatchObject({ rated: 2, unrated: [yen.id] });
 
     const drafts = (await listInvoices(deps.db, { runId: run.runId })).items;
     const euro = drafts.find((d) => d.customerId === eur.id)!;

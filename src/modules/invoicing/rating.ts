@@ -168,7 +168,8 @@ export async function rateReconLines(ctx: UseCaseContext, periodEnd: string): Pr
   await flush();
   // a customer with an unpriced line gets none of its lines charged this time: all or nothing per customer
   if (failures.size) {
-    await ctx.trx.deleteFrom('charges').where('source', '=', 'recon').where('invoice_id', 'is', null).where('customer_id', 'in', [...failures.keys()]).where('created_at', '=', ctx.now).execute();
+    const undone = await ctx.trx.deleteFrom('charges').where('source', '=', 'recon').where('invoice_id', 'is', null).where('customer_id', 'in', [...failures.keys()]).where('created_at', '=', ctx.now).executeTakeFirst();
+    rated -= Number(undone.numDeletedRows);
   }
   return { rated, failures };
 }
