@@ -43,41 +43,86 @@ export interface DraftScope {
   customerId?: string | undefined;
 }
 
-/** Create the drafts and their lines. Returns how many drafts were made. */
+/**
+ * Create the drafts: one invoice per customer and currency with its totals, summed from the open
+ * charges in one pass. A draft's lines are not written here: until a person adjusts one or the
+ * draft is issued, they are grouped from its charges when read (draftLines), so drafting a
+ * million charges writes ten thousand rows, not hundreds of thousands.
+ */
 export async function insertDrafts(db: Executor, s: DraftScope): Promise<number> {
   const onlyCustomer = s.customerId ? sql`AND c.customer_id = ${s.customerId}` : sql``;
-  const invoiceId = sql`'inv_' || md5(${s.runId} || ':' || g.customer_id || ':' || g.currency)`;
   const res = await sql`
-    WITH g AS (
-      SELECT c.customer_id, c.currency, c.group_key, c.group_title, c.description, c.unit_price, c.period_start, c.period_end, c.proration,
+    INSERT INTO invoices (id, kind, run_id, customer_id, currency, period, period_start, period_end, status, hold_code, hold_params,
+                          net, tax, gross, tax_mode, tax_rate, locale, created_by, created_at, updated_at)
+    SELECT 'inv_' || md5(${s.runId} || ':' || c.customer_id || ':' || c.currency), 'invoice', ${s.runId}, c.customer_id, c.currency,
+           ${s.period}, ${s.periodStart}::date, ${s.periodEnd}::date, 'draft',
+           CASE WHEN rc.hold_code IS NOT NULL THEN rc.hold_code WHEN sum(c.amount) < 0 THEN 'invoicing.hold.negative_total' WHEN sum(c.amount) = 0 THEN 'invoicing.hold.zero_total' END,
+           rc.hold_params,
+           sum(c.amount), round(sum(c.amount) * rc.tax_rate / 100)::bigint, sum(c.amount) + round(sum(c.amount) * rc.tax_rate / 100)::bigint,
+           rc.tax_mode, rc.tax_rate, rc.locale, ${s.actor}, ${s.now}, ${s.now}
+    FROM charges c JOIN run_customers rc ON rc.customer_id = c.customer_id
+    WHERE c.invoice_id IS NULL AND c.billing_period <= ${s.period} AND c.seq <= ${s.cutoffSeq} AND NOT ${claimedByDraft} ${onlyCustomer}
+    GROUP BY c.customer_id, c.currency, rc.customer_id`.execute(db);
+  return Number(res.numAffectedRows ?? 0);
+}
+
+/**
+ * The lines of a draft, grouped from the charges it covers: per group (subscription, product,
+ * fee), description, unit price and service period, numbered in that order. A line's id is its
+ * invoice's hashed id and its position, the same every time it is read, so a person can adjust
+ * "line 3" and the stored line is that one.
+ */
+export function draftLinesQuery(invoiceId: string) {
+  return sql<{
+    id: string;
+    invoice_id: string;
+    position: number;
+    group_key: string;
+    group_title: string;
+    description: string;
+    period_start: string;
+    period_end: string;
+    quantity: string;
+    unit_price: string;
+    amount: string;
+    proration: { days: number; of: number } | null;
+    charges: number;
+  }>`
+    SELECT 'inl_' || substr(md5(i.run_id || ':' || i.customer_id || ':' || i.currency), 1, 24) || lpad(g.position::text, 8, '0') AS id,
+           i.id AS invoice_id, g.position::int AS position, g.group_key, g.group_title, g.description, to_char(g.period_start, 'YYYY-MM-DD') AS period_start,
+           to_char(g.period_end, 'YYYY-MM-DD') AS period_end, g.quantity, g.unit_price, g.amount::text AS amount, g.proration, g.n AS charges
+    FROM invoices i JOIN invoice_runs r ON r.id = i.run_id
+    CROSS JOIN LATERAL (
+      SELECT c.group_key, c.group_title, c.description, c.unit_price, c.period_start, c.period_end, c.proration,
              sum(c.quantity) AS quantity, sum(c.amount) AS amount, count(*)::int AS n,
-             row_number() OVER (PARTITION BY c.customer_id, c.currency ORDER BY c.group_key, c.period_start, c.description, c.unit_price, c.period_end) AS position
-      FROM charges c JOIN run_customers rc ON rc.customer_id = c.customer_id
-      WHERE c.invoice_id IS NULL AND c.billing_period <= ${s.period} AND c.seq <= ${s.cutoffSeq} AND NOT ${claimedByDraft} ${onlyCustomer}
-      -- grouped in the lines' order, so the one sort that groups also numbers the lines (no second sort)
-      GROUP BY c.customer_id, c.currency, c.group_key, c.period_start, c.description, c.unit_price, c.period_end, c.group_title, c.proration
-    ), inv AS (
-      INSERT INTO invoices (id, kind, run_id, customer_id, currency, period, period_start, period_end, status, hold_code, hold_params,
-                            net, tax, gross, tax_mode, tax_rate, locale, created_by, created_at, updated_at)
-      SELECT ${invoiceId}, 'invoice', ${s.runId}, g.customer_id, g.currency, ${s.period}, ${s.periodStart}::date, ${s.periodEnd}::date, 'draft',
-             CASE WHEN rc.hold_code IS NOT NULL THEN rc.hold_code WHEN sum(g.amount) < 0 THEN 'invoicing.hold.negative_total' WHEN sum(g.amount) = 0 THEN 'invoicing.hold.zero_total' END,
-             rc.hold_params,
-             sum(g.amount), round(sum(g.amount) * rc.tax_rate / 100)::bigint, sum(g.amount) + round(sum(g.amount) * rc.tax_rate / 100)::bigint,
-             rc.tax_mode, rc.tax_rate, rc.locale, ${s.actor}, ${s.now}, ${s.now}
-      FROM g JOIN run_customers rc ON rc.customer_id = g.customer_id
-      GROUP BY g.customer_id, g.currency, rc.customer_id
-      RETURNING 1
-    ), lines AS (
+             row_number() OVER (ORDER BY c.group_key, c.period_start, c.description, c.unit_price, c.period_end, c.group_title, c.proration::text) AS position
+      FROM charges c
+      WHERE c.customer_id = i.customer_id AND c.currency = i.currency AND c.invoice_id IS NULL
+        AND c.billing_period <= r.period AND c.seq <= r.cutoff_seq
+      GROUP BY c.group_key, c.period_start, c.description, c.unit_price, c.period_end, c.group_title, c.proration
+    ) g
+    WHERE i.id = ${invoiceId} AND i.status = 'draft'
+    ORDER BY g.position`;
+}
+
+/** Whether a draft's lines are stored (adjusted, or being issued) rather than read from its charges. */
+export async function linesStored(db: Executor, invoiceId: string): Promise<boolean> {
+  return (await sql<{ any: boolean }>`SELECT EXISTS (SELECT 1 FROM invoice_lines WHERE invoice_id = ${invoiceId}) AS any`.execute(db)).rows[0]!.any;
+}
+
+/**
+ * Store a draft's lines from its charges (before a person adjusts one, and when it is issued).
+ * Returns the sum of the lines stored now, or null when they were stored already.
+ */
+export async function storeDraftLines(db: Executor, invoiceId: string): Promise<bigint | null> {
+  if (await linesStored(db, invoiceId)) return null;
+  const q = draftLinesQuery(invoiceId);
+  const r = await sql<{ sum: string | null }>`WITH l AS (
       INSERT INTO invoice_lines (id, invoice_id, position, group_key, group_title, description, period_start, period_end, quantity, unit_price, amount, proration, charges)
-      -- a line's id is its invoice's (hashed) id and its position: an invoice's lines sit side by
-      -- side in the primary key instead of at 370,000 random places
-      SELECT 'inl_' || substr(md5(${s.runId} || ':' || g.customer_id || ':' || g.currency), 1, 24) || lpad(g.position::text, 8, '0'), ${invoiceId}, g.position, g.group_key, g.group_title,
-             g.description, g.period_start, g.period_end, g.quantity, g.unit_price, g.amount, g.proration, g.n
-      FROM g
-      RETURNING 1
-    )
-    SELECT (SELECT count(*) FROM inv)::int AS drafts`.execute(db);
-  return (res.rows[0] as { drafts: number }).drafts;
+      SELECT id, invoice_id, position, group_key, group_title, description, period_start::date, period_end::date, quantity, unit_price, amount::bigint, proration, charges FROM (${q}) d
+      RETURNING amount)
+    SELECT sum(amount)::text AS sum FROM l`.execute(db);
+  return BigInt(r.rows[0]!.sum ?? '0');
 }
 
 /**

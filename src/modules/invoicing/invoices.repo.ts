@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Executor } from '../../db/store.js';
 import type { CustomerAddress, DeliveryEvent, InvoicesTable } from '../../db/types.js';
 import type { Selectable } from 'kysely';
+import { draftLinesQuery, linesStored } from './drafts.repo.js';
 
 /** SQL of invoices, their lines, runs and series. */
 export type InvoiceRow = Selectable<InvoicesTable>;
@@ -110,6 +111,28 @@ export async function findInvoice(db: Executor, id: string, opts: { forUpdate?: 
 }
 
 export async function invoiceLines(db: Executor, invoiceId: string): Promise<InvoiceLine[]> {
+  // a run's draft whose lines are not stored: grouped from its charges now
+  const inv = await db.selectFrom('invoices').select(['status', 'run_id']).where('id', '=', invoiceId).executeTakeFirst();
+  if (inv?.status === 'draft' && inv.run_id && !(await linesStored(db, invoiceId))) {
+    return (await draftLinesQuery(invoiceId).execute(db)).rows.map((l) => ({
+      id: l.id,
+      position: l.position,
+      groupKey: l.group_key,
+      groupTitle: l.group_title,
+      description: l.description,
+      periodStart: l.period_start,
+      periodEnd: l.period_end,
+      quantity: l.quantity,
+      unitPrice: l.unit_price,
+      amount: BigInt(l.amount),
+      proration: l.proration,
+      charges: l.charges,
+      adjustedFrom: null,
+      adjustNote: null,
+      creditsLineId: null,
+      credited: 0n,
+    }));
+  }
   const rows = await db
     .selectFrom('invoice_lines as l')
     .selectAll('l')
@@ -170,10 +193,13 @@ export async function listInvoices(db: Executor, f: InvoiceFilter): Promise<{ it
   return { items: rows.map(toInvoice), total: Number(total.n) };
 }
 
-/** net = Σ lines, tax on net at the invoice's rate (half up), gross = net + tax. */
+/** net = Σ stored lines (a draft without stored lines keeps its net), tax on net at the invoice's rate (half up), gross = net + tax. */
 export async function recomputeTotals(db: Executor, invoiceId: string, now: Date): Promise<void> {
   await sql`UPDATE invoices i SET net = s.net, tax = round(s.net * i.tax_rate / 100)::bigint, gross = s.net + round(s.net * i.tax_rate / 100)::bigint, updated_at = ${now}
-    FROM (SELECT coalesce(sum(amount), 0)::bigint AS net FROM invoice_lines WHERE invoice_id = ${invoiceId}) s WHERE i.id = ${invoiceId}`.execute(db);
+    FROM (SELECT CASE WHEN EXISTS (SELECT 1 FROM invoice_lines WHERE invoice_id = ${invoiceId})
+                      THEN (SELECT sum(amount) FROM invoice_lines WHERE invoice_id = ${invoiceId})::bigint
+                      ELSE (SELECT net FROM invoices WHERE id = ${invoiceId}) END AS net) s
+    WHERE i.id = ${invoiceId}`.execute(db);
 }
 
 /** Take the next number of a series under its row lock (the caller's transaction): gapless. */

@@ -9,6 +9,7 @@ import { eligibility } from './eligibility.js';
 import { customersForBilling, nextInSeries, recomputeTotals, type CustomerBilling } from './invoices.repo.js';
 import { parseDecimal, rescale } from '../../core/money.js';
 import { getPartnerProfile, type PartnerProfile } from './partner-profile.js';
+import { storeDraftLines } from './drafts.repo.js';
 import { refreshRunCounts } from './runs.js';
 
 /**
@@ -90,6 +91,10 @@ export async function issueInvoice(deps: InvoicingDeps, actor: Actor, invoiceId:
     // link the charges the draft covers, and check they still add up to its lines
     const run = inv.run_id ? await ctx.trx.selectFrom('invoice_runs').select(['period', 'cutoff_seq']).where('id', '=', inv.run_id).executeTakeFirst() : undefined;
     if (run) {
+      // the lines are stored from the charges now (unless a review stored them): they must still
+      // add up to what the draft was made of
+      const stored = await storeDraftLines(ctx.trx, invoiceId);
+      if (stored !== null && stored !== inv.net) throw new AppError('conflict', 'invoicing.draft_stale');
       const linked = await sql<{ sum: string | null }>`WITH u AS (
           UPDATE charges SET invoice_id = ${invoiceId}
           WHERE customer_id = ${inv.customer_id} AND currency = ${inv.currency} AND invoice_id IS NULL AND billing_period <= ${run.period} AND seq <= ${run.cutoff_seq}

@@ -3,6 +3,7 @@ import { parseMoney } from '../../core/money.js';
 import { runUseCase, type Actor, type UseCaseContext } from '../../db/tx.js';
 import { eligibility } from './eligibility.js';
 import { customersForBilling, recomputeTotals } from './invoices.repo.js';
+import { storeDraftLines } from './drafts.repo.js';
 import type { InvoicingDeps } from './issue.js';
 import { refreshRunCounts } from './runs.js';
 
@@ -72,6 +73,8 @@ export async function adjustLine(deps: InvoicingDeps, actor: Actor, invoiceId: s
       throw new AppError('bad_request', 'invoicing.bad_amount', { value: amountText, currency: inv.currency }, { field: 'amount' });
     }
     if (amount > 10n ** 15n || amount < -(10n ** 15n)) throw new AppError('bad_request', 'invoicing.bad_amount', { value: amountText, currency: inv.currency }, { field: 'amount' });
+    // the draft's lines are stored from its charges before the first adjustment
+    await storeDraftLines(ctx.trx, invoiceId);
     const line = await ctx.trx.selectFrom('invoice_lines').selectAll().where('id', '=', lineId).where('invoice_id', '=', invoiceId).forUpdate().executeTakeFirst();
     if (!line) throw notFound('invoice_line', lineId);
     await ctx.trx
