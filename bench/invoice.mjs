@@ -4,8 +4,11 @@
  * 1,000,000 uninvoiced charges (deterministic, seeded) on PostgreSQL. Prints the time `startRun`
  * takes to produce all drafts (fees, rating, eligibility, the set-based drafts, counts, audit,
  * commit: the real use case from dist/server), the floor — one `INSERT … SELECT … GROUP BY` into a
- * scratch table computing the same sums as the drafts' lines (insertDrafts' `g`) over the same
- * charges, in the same database and run — and their ratio (target ≤ 2). Then PDFs per second:
+ * scratch table computing the sums of the drafts' lines (per customer, currency, group,
+ * description, unit price, period) over the same charges, in the same database and run — and their
+ * ratio (target ≤ 2). A draft stores its totals only and its lines are grouped from its charges
+ * when read, so the run is also compared with the floor of the sums it stores (per customer and
+ * currency), and reading a sample of drafts' lines is timed. Then PDFs per second:
  * issued invoices of the run read back and rendered (buildDocument + renderDocumentPdf, DB read
  * included; timed right after the run, while the planner's statistics still predate the run's
  * rows, and again after ANALYZE as autovacuum would do), and the sample documents of
@@ -313,7 +316,13 @@ async function floor(store) {
     GROUP BY c.customer_id, c.currency, c.group_key, c.group_title, c.description, c.unit_price, c.period_start, c.period_end, c.proration`, [PERIOD]);
   const ms = performance.now() - t0;
   await store.pool.query('TRUNCATE bench_floor');
-  return { ms, lines: r.rowCount };
+  // the sums a draft itself carries (its lines are grouped from its charges when read): per customer and currency
+  const t1 = performance.now();
+  const inv = await store.pool.query(`INSERT INTO bench_floor (customer_id, currency, amount, charges)
+    SELECT c.customer_id, c.currency, sum(c.amount), count(*) FROM charges c WHERE c.invoice_id IS NULL AND c.billing_period <= $1 GROUP BY c.customer_id, c.currency`, [PERIOD]);
+  const invoiceMs = performance.now() - t1;
+  await store.pool.query('TRUNCATE bench_floor');
+  return { ms, lines: r.rowCount, invoiceMs, invoices: inv.rowCount };
 }
 
 async function run(store, deps) {
@@ -323,12 +332,19 @@ async function run(store, deps) {
   const t0 = performance.now();
   const r = await startRun(deps, actor, PERIOD);
   const ms = performance.now() - t0;
-  const lines = Number((await store.pool.query('SELECT count(*) AS n FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id WHERE i.run_id = $1', [r.runId])).rows[0].n);
-  // ready for the next repetition: drafts deleted (lines cascade), as a new period would find the tables
+  // a draft's lines are read from its charges: time reading them for a sample of drafts
+  const { invoiceLines } = await load('modules/invoicing/invoices.repo.js');
+  const sample = (await store.pool.query('SELECT id FROM invoices WHERE run_id = $1 ORDER BY id LIMIT 200', [r.runId])).rows;
+  const tl = performance.now();
+  let lines = 0;
+  for (const d of sample) lines += (await invoiceLines(deps.db, d.id)).length;
+  const linesMs = (performance.now() - tl) / Math.max(1, sample.length);
+  const stored = Number((await store.pool.query('SELECT count(*) AS n FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id WHERE i.run_id = $1', [r.runId])).rows[0].n);
+  // ready for the next repetition: drafts deleted, as a new period would find the tables
   await cancelRun(deps, actor, r.runId);
   await store.pool.query('VACUUM ANALYZE invoices');
   await store.pool.query('VACUUM ANALYZE invoice_lines');
-  return { ms, drafts: r.invoices + r.held, invoices: r.invoices, held: r.held, customers: r.customers, lines, created: r.created };
+  return { ms, drafts: r.invoices + r.held, invoices: r.invoices, held: r.held, customers: r.customers, lines, sample: sample.length, linesMs, stored, created: r.created };
 }
 
 /** Issue `n` drafts of a fresh run, then read each back and render it (DB read + PDF), timed. */
@@ -427,7 +443,7 @@ async function measure(kind, dir, customers, charges) {
     for (let i = 0; i < REPS; i++) {
       floors.push(await child('floor', kind, dir, customers, charges));
       runs.push(await child('run', kind, dir, customers, charges));
-      console.log(`${kind} #${i + 1}: floor ${(floors[i].ms / 1000).toFixed(2)} s, drafts ${(runs[i].ms / 1000).toFixed(2)} s, ratio ${(runs[i].ms / floors[i].ms).toFixed(2)}`);
+      console.log(`${kind} #${i + 1}: floor ${(floors[i].ms / 1000).toFixed(2)} s (invoice sums ${(floors[i].invoiceMs / 1000).toFixed(2)} s), drafts ${(runs[i].ms / 1000).toFixed(2)} s, ratio ${(runs[i].ms / floors[i].ms).toFixed(2)} (${(runs[i].ms / floors[i].invoiceMs).toFixed(2)})`);
     }
     if (kind === 'postgres' && PDF_INVOICES > 0) pdf = await child('pdf', kind, dir, customers, charges);
   } finally {
@@ -438,8 +454,11 @@ async function measure(kind, dir, customers, charges) {
   const out = {
     customers: data.customers,
     charges: data.charges,
-    'invoice lines': runs[0].lines,
     'floor lines': floors[0].lines,
+    'floor invoices': floors[0].invoices,
+    'lines stored by the run': runs[0].stored,
+    [`lines read (${runs[0].sample} drafts)`]: runs[0].lines,
+    'ms to read a draft\'s lines': runs[0].linesMs,
     'drafts (invoices)': runs[0].drafts,
     'held drafts': runs[0].held,
     'customers in run': runs[0].customers,
@@ -448,6 +467,8 @@ async function measure(kind, dir, customers, charges) {
     out[`floor #${i + 1} (s)`] = f[i] / 1000;
     out[`drafts #${i + 1} (s)`] = r[i] / 1000;
     out[`ratio #${i + 1}`] = r[i] / f[i];
+    out[`floor, invoice sums #${i + 1} (s)`] = floors[i].invoiceMs / 1000;
+    out[`ratio to invoice sums #${i + 1}`] = r[i] / floors[i].invoiceMs;
   }
   Object.assign(out, {
     'floor min (s)': Math.min(...f) / 1000,
