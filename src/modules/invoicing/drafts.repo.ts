@@ -2,10 +2,10 @@ import { sql } from 'kysely';
 import type { Executor } from '../../db/store.js';
 
 /**
- * The set-based SQL of an invoice run: one pass over the open charges makes every draft's lines,
- * and the drafts themselves are summed from those lines (one statement; the lines are grouped
- * once and used twice). Charges are not touched here: a draft covers a customer's open charges of
- * the period and before with seq ≤ the run's cutoff, and issuing links them (issue.ts).
+ * The set-based SQL of an invoice run: one pass over the open charges sums every draft (per
+ * customer and currency); a draft's lines are grouped from its charges when read and stored only
+ * when adjusted or issued. Charges are not touched here: a draft covers a customer's open charges
+ * of the period and before with seq ≤ the run's cutoff, and issuing links them (issue.ts).
  */
 export interface RunCustomer {
   customerId: string;

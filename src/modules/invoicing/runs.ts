@@ -15,7 +15,7 @@ import { issueInvoice, type InvoicingDeps } from './issue.js';
 import { today } from '../provider-billing/provider-invoices.js';
 
 /**
- * Invoice runs. A run covers one billing period: it charges the recurring fees due by the period's
+ * Invoice runs. A run covers one billing period: it rates the provider lines billed by then and charges the recurring fees due by the period's
  * end, then drafts one invoice per customer and currency from the open charges of the period and
  * before (one transaction, set-based: drafts.repo.ts). Staff review the drafts (hold, adjust a
  * line, note), then issue the run: each draft is issued in its own transaction (issue.ts), so an
