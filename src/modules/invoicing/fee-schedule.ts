@@ -1,5 +1,6 @@
 import { currencyExponent } from '../../core/currencies.js';
 import { divRound, parseDecimal, pow10 } from '../../core/money.js';
+import { addDays, daysBetween } from '../provider-billing/payable-status.js';
 
 /**
  * Which charges a recurring fee owes up to a day (pure).
@@ -37,12 +38,11 @@ export interface FeeSchedule {
   billedThrough: string | null;
 }
 
-const DAY = 86_400_000;
 const toDate = (s: string) => new Date(`${s}T00:00:00Z`);
 const fmt = (d: Date) => d.toISOString().slice(0, 10);
-export const addDays = (s: string, n: number) => fmt(new Date(toDate(s).getTime() + n * DAY));
+export { addDays };
 /** Days from a to b inclusive. */
-export const daysBetween = (a: string, b: string) => Math.round((toDate(b).getTime() - toDate(a).getTime()) / DAY) + 1;
+const daysIn = (a: string, b: string) => daysBetween(a, b) + 1;
 
 /** The service interval containing `day` for a fee that started on `start`. */
 export function intervalOf(interval: 'month' | 'year', start: string, day: string): { start: string; end: string } {
@@ -83,19 +83,19 @@ export function feeSchedule(fee: FeeTerms, through: string): FeeSchedule {
   if (billed && fee.endDate && fee.endDate < billed) {
     const creditFrom = addDays(fee.endDate, 1);
     const iv = intervalOf(fee.interval, fee.startDate, fee.endDate);
-    const of = daysBetween(iv.start, iv.end);
+    const of = daysIn(iv.start, iv.end);
     const billedStart = iv.start < fee.startDate ? fee.startDate : iv.start;
     // what was charged for the interval, and what the used days cost: the credit is the difference
-    const charged = amountFor(daysBetween(billedStart, iv.end < billed ? iv.end : billed), of);
-    const used = amountFor(daysBetween(billedStart, fee.endDate), of);
+    const charged = amountFor(daysIn(billedStart, iv.end < billed ? iv.end : billed), of);
+    const used = amountFor(daysIn(billedStart, fee.endDate), of);
     // whole intervals after the stop's interval (yearly fees billed ahead) are credited in full
     let later = 0n;
     for (let d = addDays(iv.end, 1); d <= billed; ) {
       const next = intervalOf(fee.interval, fee.startDate, d);
-      later += amountFor(daysBetween(next.start, next.end < billed ? next.end : billed), daysBetween(next.start, next.end));
+      later += amountFor(daysIn(next.start, next.end < billed ? next.end : billed), daysIn(next.start, next.end));
       d = addDays(next.end, 1);
     }
-    const days = daysBetween(creditFrom, billed);
+    const days = daysIn(creditFrom, billed);
     charges.push({
       sourceRef: `${fee.id}:credit:${creditFrom}`,
       periodStart: creditFrom,
@@ -114,8 +114,8 @@ export function feeSchedule(fee: FeeTerms, through: string): FeeSchedule {
   while (day <= last) {
     const iv = intervalOf(fee.interval, fee.startDate, day);
     const end = fee.endDate && fee.endDate < iv.end ? fee.endDate : iv.end;
-    const of = daysBetween(iv.start, iv.end);
-    const days = daysBetween(day, end);
+    const of = daysIn(iv.start, iv.end);
+    const days = daysIn(day, end);
     charges.push({
       sourceRef: `${fee.id}:${day}`,
       periodStart: day,

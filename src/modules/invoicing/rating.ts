@@ -107,10 +107,11 @@ export async function rateReconLines(ctx: UseCaseContext, periodEnd: string): Pr
     const fromSubtotal = unitFromSubtotal(l.subtotal, l.currency, quantity);
     const effective = inBilling(l.effective_unit_price) ?? inBilling(l.unit_price) ?? (fromSubtotal === null ? null : parseDecimal(fromSubtotal));
     if (effective === null) throw Object.assign(new Error('unpriced'), { code: 'invoicing.hold.unpriced_line' });
+    const category = categoryOf({ productId: l.product_id, skuId: l.sku_id, productName: l.sku_name, chargeType: l.charge_type, format: l.format });
     const price = priceLine(pricing.book, customer, {
       productId: l.product_id,
       skuId: l.sku_id,
-      category: categoryOf({ productId: l.product_id, skuId: l.sku_id, productName: l.sku_name, chargeType: l.charge_type, format: l.format }),
+      category,
       date: l.day,
       quantity,
       unitPrice: inBilling(l.unit_price),
@@ -130,7 +131,7 @@ export async function rateReconLines(ctx: UseCaseContext, periodEnd: string): Pr
       group_key: l.subscription_provider_id ? `sub:${l.subscription_provider_id.toLowerCase()}` : `product:${l.product_id ?? ''}:${l.sku_id ?? ''}`,
       group_title: title,
       description,
-      category: categoryOf({ productId: l.product_id, skuId: l.sku_id, productName: l.sku_name, chargeType: l.charge_type, format: l.format }),
+      category,
       product_id: l.product_id,
       sku_id: l.sku_id,
       period_start: l.charge_start ?? l.charge_end ?? l.day,
