@@ -4,6 +4,7 @@ import type { Config } from './core/config.js';
 import type { I18n } from './core/i18n.js';
 import type { Db, Store } from './db/store.js';
 import { EffectRegistry } from './jobs/dispatcher.js';
+import { EventBus } from './jobs/events.js';
 import type { Jobs } from './jobs/boss.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,6 +26,8 @@ export interface Deps {
   i18n: I18n;
   log: Logger;
   effects: EffectRegistry;
+  /** domain events between modules (payments → collections), delivered through the outbox */
+  events: EventBus;
   /** encrypts provider credentials at rest */
   secrets: SecretBox;
   /** Set when the process runs the job queue (serve, worker); the CLI does without. */
@@ -79,5 +82,6 @@ export function makeDeps(config: Config, store: Store, extra: Partial<Pick<Deps,
     i18n: loadI18n(),
     log: extra.log ?? makeLogger(config),
     effects: extra.effects ?? new EffectRegistry(),
+    events: new EventBus(),
   };
 }

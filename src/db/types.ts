@@ -159,6 +159,7 @@ export interface CustomersTable {
   billing_currency: string;
   payment_terms_days: Generated<number>;
   segment: Generated<string>;
+  payment_reference: Generated<string | null>;
   tax_settings: JsonDefault<TaxSettings>;
   billing_address: ColumnType<CustomerAddress | null, string | null | undefined, string | null>;
   billing_contact_name: ColumnType<string | null, string | null | undefined, string | null>;
@@ -536,6 +537,180 @@ export interface ExchangeRatesTable {
   updated_at: Timestamp;
 }
 
+export type LedgerAccount = 'receivables' | 'revenue' | 'tax_payable' | 'bank' | 'unapplied_cash' | 'provider_payables' | 'cost_of_sales';
+
+export interface LedgerEntriesTable {
+  seq: bigint;
+  id: string;
+  posted_at: Timestamp;
+  effective_date: string;
+  kind: string;
+  doc_type: string;
+  doc_id: string;
+  customer_id: string | null;
+  memo: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface LedgerLinesTable {
+  entry_seq: bigint;
+  line_no: number;
+  account: LedgerAccount;
+  party: string | null;
+  currency: string;
+  debit: bigint;
+  credit: bigint;
+}
+
+export type PaymentMethod = 'bank_transfer' | 'direct_debit' | 'card' | 'cash' | 'check' | 'other';
+
+export interface PaymentsTable {
+  id: string;
+  customer_id: string;
+  amount: bigint;
+  currency: string;
+  received_on: string;
+  method: PaymentMethod;
+  reference: string | null;
+  payer_name: string | null;
+  payer_iban: string | null;
+  note: string | null;
+  source: 'manual' | 'bank';
+  bank_entry_id: string | null;
+  status: Generated<'posted' | 'reversed'>;
+  reversed_on: string | null;
+  reversed_at: Timestamp | null;
+  reversal_reason: string | null;
+  flagged: Generated<boolean>;
+  recorded_by: string;
+  recorded_at: Timestamp;
+}
+
+export interface AllocationsTable {
+  id: string;
+  customer_id: string;
+  currency: string;
+  payment_id: string | null;
+  credit_note_id: string | null;
+  invoice_id: string;
+  amount: bigint;
+  applied_on: string;
+  created_by: string;
+  created_at: Timestamp;
+  released_on: string | null;
+  released_at: Timestamp | null;
+  release_reason: 'reversal' | 'undone' | null;
+}
+
+export interface RefundsTable {
+  id: string;
+  payment_id: string;
+  customer_id: string;
+  amount: bigint;
+  currency: string;
+  refunded_on: string;
+  method: string;
+  reference: string | null;
+  reason: string;
+  created_by: string;
+  created_at: Timestamp;
+}
+
+export interface DisputesTable {
+  id: string;
+  invoice_id: string;
+  customer_id: string;
+  currency: string;
+  amount: bigint;
+  reason: string;
+  status: Generated<'open' | 'won' | 'lost' | 'withdrawn'>;
+  opened_on: string;
+  closed_on: string | null;
+  resolution: string | null;
+  ticket_id: string | null;
+  created_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface BankStatementsTable {
+  id: string;
+  format: string;
+  version: string | null;
+  statement_ref: string;
+  account_key: string;
+  account_iban: string | null;
+  account_currency: string | null;
+  from_date: string | null;
+  to_date: string | null;
+  opening_balance: bigint | null;
+  closing_balance: bigint | null;
+  content_hash: string;
+  file_name: string | null;
+  entries: number;
+  imported_by: string;
+  imported_at: Timestamp;
+}
+
+export type BankMatchStatus = 'matched' | 'suggested' | 'confirmed' | 'unmatched' | 'ignored' | 'error';
+
+export interface BankSuggestion {
+  customerId: string;
+  invoiceIds: string[];
+  reason: string;
+}
+
+export interface BankEntriesTable {
+  id: string;
+  statement_id: string;
+  entry_key: string;
+  position: number;
+  booking_date: string | null;
+  value_date: string | null;
+  amount: bigint;
+  currency: string;
+  direction: 'credit' | 'debit';
+  reversal: Generated<boolean>;
+  bank_reference: string | null;
+  end_to_end_id: string | null;
+  remittance: Generated<string>;
+  payer_name: string | null;
+  payer_iban: string | null;
+  transaction_code: string | null;
+  return_reason: string | null;
+  match_status: BankMatchStatus;
+  match_reason: string | null;
+  customer_id: string | null;
+  suggestions: JsonDefault<BankSuggestion[]>;
+  payment_id: string | null;
+  reversed_payment_id: string | null;
+  error_code: string | null;
+  error_params: Json<Record<string, string>> | null;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+export interface BankCsvMappingsTable {
+  name: string;
+  mapping: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface PayerAccountsTable {
+  iban: string;
+  customer_id: string;
+  learned_at: Timestamp;
+}
+
+export interface EventReceiptsTable {
+  subscriber: string;
+  event_id: string;
+  received_at: Timestamp;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -565,4 +740,15 @@ export interface DB {
   invoice_series: InvoiceSeriesTable;
   invoices: InvoicesTable;
   invoice_lines: InvoiceLinesTable;
+  ledger_entries: LedgerEntriesTable;
+  ledger_lines: LedgerLinesTable;
+  payments: PaymentsTable;
+  allocations: AllocationsTable;
+  refunds: RefundsTable;
+  disputes: DisputesTable;
+  bank_statements: BankStatementsTable;
+  bank_entries: BankEntriesTable;
+  bank_csv_mappings: BankCsvMappingsTable;
+  payer_accounts: PayerAccountsTable;
+  event_receipts: EventReceiptsTable;
 }

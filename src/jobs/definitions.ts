@@ -4,6 +4,7 @@ import { sweepIdempotencyKeys } from '../http/idempotency.js';
 import type { JobDefinition } from './boss.js';
 import { dispatchDue } from './dispatcher.js';
 import { registerCoreEffects } from './effects.js';
+import { registerEventEffect } from './events.js';
 import { systemActor } from '../db/tx.js';
 import { performStatusChange, SUBSCRIPTION_STATUS_EFFECT } from '../modules/customers/subscription-status.js';
 import { syncAccount, syncAll } from '../modules/customers/sync-customers.js';
@@ -21,6 +22,7 @@ export const PAYABLES_DAILY = 'provider_billing.daily';
 /** Every side effect the desk performs, by name: the one registry the dispatcher uses (serve, worker, CLI). */
 export function registerEffects(deps: Deps): void {
   registerCoreEffects(deps.effects);
+  registerEventEffect(deps.effects, deps);
   registerEmailEffect(deps);
   registerInvoiceDelivery(deps);
   deps.effects.register(SUBSCRIPTION_STATUS_EFFECT, async (payload, fx) => {

@@ -10,6 +10,10 @@ import { invoiceLines } from './invoices.repo.js';
 import { assignNumber, queueDelivery, type InvoicingDeps } from './issue.js';
 import { getPartnerProfile } from './partner-profile.js';
 import { taxOn } from './tax.js';
+import { lockLedger } from '../payments/ledger.js';
+import { postInvoiceDoc } from '../payments/postings.js';
+import { applyCreditNoteToOwnInvoice } from '../payments/allocate.js';
+import { emitEvent } from '../../jobs/events.js';
 
 /**
  * Credit notes: a document of its own series (CN-2026-000001) that credits lines of one issued
@@ -38,6 +42,7 @@ export interface CreditNoteResult {
 export async function createCreditNote(deps: InvoicingDeps, actor: Actor, invoiceId: string, input: CreditNoteInput, opts: { void?: boolean; releaseCharges?: boolean } = {}): Promise<CreditNoteResult> {
   const i = CreditNoteIn.parse(input);
   return runUseCase(deps, actor, async (ctx) => {
+    await lockLedger(ctx.trx);
     const inv = await ctx.trx.selectFrom('invoices').selectAll().where('id', '=', invoiceId).forUpdate().executeTakeFirst();
     if (!inv || inv.kind !== 'invoice') throw notFound('invoice', invoiceId);
     if (inv.status === 'draft') throw new AppError('conflict', 'invoicing.credit_draft');
@@ -157,6 +162,9 @@ export async function createCreditNote(deps: InvoicingDeps, actor: Actor, invoic
         await ctx.trx.updateTable('charges').set({ invoice_id: null }).where('invoice_id', '=', invoiceId).execute();
       }
     }
+    await postInvoiceDoc(ctx.trx, ctx.now, { id, kind: 'credit_note', customerId: inv.customer_id, currency: inv.currency, net, tax, gross: net + tax, issueDate, number: n.number });
+    const applied = await applyCreditNoteToOwnInvoice(ctx, deps.config.businessTimeZone, { id, customerId: inv.customer_id, currency: inv.currency, gross: net + tax, invoiceId, issueDate });
+    await emitEvent(ctx, 'credit.posted', inv.customer_id, { creditNoteId: id, invoiceId, currency: inv.currency, gross: (net + tax).toString(), applied: applied.toString() });
     const email = (inv.customer_snapshot as { email?: string | null } | null)?.email ?? null;
     await queueDelivery(ctx, id, email);
     await ctx.audit({

@@ -11,6 +11,9 @@ import { parseDecimal, rescale } from '../../core/money.js';
 import { getPartnerProfile, type PartnerProfile } from './partner-profile.js';
 import { storeDraftLines } from './drafts.repo.js';
 import { refreshRunCounts } from './runs.js';
+import { lockLedger } from '../payments/ledger.js';
+import { postInvoiceDoc } from '../payments/postings.js';
+import { emitEvent } from '../../jobs/events.js';
 
 /**
  * Issuing: a draft becomes an invoice with a gapless number of its series (prefix and year of the
@@ -73,6 +76,7 @@ export async function appendDelivery(db: Executor, invoiceId: string, event: Rec
 /** `refreshRun: false` when a whole run is being issued (its counts are refreshed once at the end). */
 export async function issueInvoice(deps: InvoicingDeps, actor: Actor, invoiceId: string, opts: { refreshRun?: boolean } = {}): Promise<{ number: string }> {
   return runUseCase(deps, actor, async (ctx) => {
+    await lockLedger(ctx.trx);
     let inv = await ctx.trx.selectFrom('invoices').selectAll().where('id', '=', invoiceId).forUpdate().executeTakeFirst();
     if (!inv || inv.kind !== 'invoice') throw notFound('invoice', invoiceId);
     if (inv.status !== 'draft') throw new AppError('conflict', 'invoicing.already_issued', { number: inv.number ?? inv.id });
@@ -125,6 +129,8 @@ export async function issueInvoice(deps: InvoicingDeps, actor: Actor, invoiceId:
       })
       .where('id', '=', invoiceId)
       .execute();
+    await postInvoiceDoc(ctx.trx, ctx.now, { id: invoiceId, kind: 'invoice', customerId: inv.customer_id, currency: inv.currency, net: inv.net, tax: inv.tax, gross: inv.gross, issueDate, number: n.number });
+    await emitEvent(ctx, 'invoice.issued', inv.customer_id, { invoiceId, currency: inv.currency, gross: inv.gross.toString(), dueDate });
     await queueDelivery(ctx, invoiceId, customer!.billingEmail);
     if (inv.run_id && opts.refreshRun !== false) await refreshRunCounts(ctx.trx, inv.run_id, ctx.now);
     await ctx.audit({

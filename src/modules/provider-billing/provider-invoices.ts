@@ -8,6 +8,8 @@ import { findAccount } from '../providers/accounts.repo.js';
 import type { PcInvoice } from '../providers/connector.js';
 import { findByNumber, findProviderInvoice, normalizeInvoiceNumber, withPayable, type ProviderInvoice, type ProviderInvoiceWithPayable } from './invoices.repo.js';
 import { addDays } from './payable-status.js';
+import { lockLedger } from '../payments/ledger.js';
+import { postProviderInvoice, postProviderPayment } from '../payments/postings.js';
 
 /**
  * Provider invoices become payables: created from the provider API (sync) or entered by hand
@@ -95,6 +97,7 @@ export async function upsertProviderInvoice(ctx: UseCaseContext, account: Provid
       })
       .execute();
     const invoice = (await findProviderInvoice(ctx.trx, id))!;
+    await postProviderInvoice(ctx.trx, ctx.now, { id, accountId: account.id, currency, total, invoiceDate, number });
     await ctx.audit({ action: 'provider_invoice.create', entityType: 'provider_invoice', entityId: id, after: { ...auditView(invoice), source: 'api', payee: account.payee } });
     return { invoice, change: 'created', totalChanged: false };
   }
@@ -105,6 +108,8 @@ export async function upsertProviderInvoice(ctx: UseCaseContext, account: Provid
   }
   await ctx.trx.updateTable('provider_invoices').set({ total, provider_paid: providerPaid, currency, raw: JSON.stringify(pc.raw), updated_at: ctx.now }).where('id', '=', prior.id).execute();
   const invoice = (await findProviderInvoice(ctx.trx, prior.id))!;
+  // a re-issued invoice (new total or currency) posts the difference to cost and payables
+  await postProviderInvoice(ctx.trx, ctx.now, { id: prior.id, accountId: account.id, currency, total, invoiceDate: invoice.invoiceDate, number });
   await ctx.audit({ action: 'provider_invoice.update', entityType: 'provider_invoice', entityId: prior.id, before: { ...auditView(prior), providerPaid: prior.providerPaid.toString() }, after: { ...auditView(invoice), providerPaid: providerPaid.toString() } });
   return { invoice, change: 'updated', totalChanged: prior.total !== total || prior.currency !== currency };
 }
@@ -126,6 +131,7 @@ export async function createManualInvoice(deps: PayablesDeps, actor: Actor, inpu
   const total = amountOf(input.total, input.currency, '/total').amount;
   const number = normalizeInvoiceNumber(input.invoiceNumber);
   return runUseCase(deps, actor, async (ctx) => {
+    await lockLedger(ctx.trx);
     const account = await findAccount(ctx.trx, input.providerAccountId);
     if (!account) throw new AppError('not_found', 'not_found', { entity: 'provider_account', id: input.providerAccountId }, { field: '/providerAccountId' });
     const exists = () => new AppError('conflict', 'provider_invoices.exists', { number }, { field: '/invoiceNumber' });
@@ -159,6 +165,7 @@ export async function createManualInvoice(deps: PayablesDeps, actor: Actor, inpu
       .executeTakeFirst();
     if (!inserted) throw exists();
     const invoice = (await findProviderInvoice(ctx.trx, id))!;
+    await postProviderInvoice(ctx.trx, ctx.now, { id, accountId: account.id, currency: input.currency, total, invoiceDate: input.invoiceDate, number });
     await ctx.audit({ action: 'provider_invoice.create', entityType: 'provider_invoice', entityId: id, after: { ...auditView(invoice), source: 'manual', payee: account.payee } });
     return withPayable(invoice, today(ctx.now, deps.config.businessTimeZone));
   });
@@ -177,6 +184,7 @@ export interface PaymentInput {
 /** Record a payment to the provider. It may be partial; it may not exceed what is still owed. */
 export async function recordProviderPayment(deps: PayablesDeps, actor: Actor, invoiceId: string, input: PaymentInput): Promise<ProviderInvoiceWithPayable> {
   return runUseCase(deps, actor, async (ctx) => {
+    await lockLedger(ctx.trx);
     // lock the invoice row: two clerks recording the same payment at once must not both pass the check
     const locked = await ctx.trx.selectFrom('provider_invoices').select('id').where('id', '=', invoiceId).forUpdate().executeTakeFirst();
     if (!locked) throw notFound('provider_invoice', invoiceId);
@@ -198,6 +206,7 @@ export async function recordProviderPayment(deps: PayablesDeps, actor: Actor, in
       .insertInto('provider_payments')
       .values({ id, provider_invoice_id: inv.id, amount, currency: inv.currency, paid_on: input.paidOn, method: input.method, reference: input.reference ?? null, note: input.note ?? null, recorded_by: ctx.actor.label, recorded_at: ctx.now })
       .execute();
+    await postProviderPayment(ctx.trx, ctx.now, { id, accountId: inv.providerAccountId, currency: inv.currency, amount, paidOn: input.paidOn, invoiceNumber: inv.invoiceNumber });
     const after = withPayable((await findProviderInvoice(ctx.trx, invoiceId))!, today(ctx.now, deps.config.businessTimeZone));
     await ctx.audit({
       action: 'provider_invoice.payment',

@@ -8,6 +8,7 @@ import { ProviderError, type PcInvoice, type ProviderConnector } from '../provid
 import { importRecon } from './import-recon.js';
 import type { ProviderInvoice } from './invoices.repo.js';
 import { lineItemGroups, upsertProviderInvoice } from './provider-invoices.js';
+import { lockLedger } from '../payments/ledger.js';
 
 /**
  * Bring provider invoices in through the Partner Center API: each invoice becomes (or updates) a
@@ -108,7 +109,10 @@ async function syncOnce(deps: Deps, actor: Actor, accountId: string, opts: SyncO
     if (opts.invoiceNumber && pc.id.toLowerCase() !== opts.invoiceNumber.toLowerCase()) continue;
     result.invoices++;
     try {
-      const { invoice, change, totalChanged } = await runUseCase(deps, actor, (ctx) => upsertProviderInvoice(ctx, account, pc));
+      const { invoice, change, totalChanged } = await runUseCase(deps, actor, async (ctx) => {
+        await lockLedger(ctx.trx); // before any row lock: postings append under it
+        return upsertProviderInvoice(ctx, account, pc);
+      });
       if (change === 'created') result.created++;
       if (change === 'updated') result.updated++;
       if (!invoice.linesImportedAt || totalChanged || opts.reimport) await importLines(deps, actor, connector, invoice, pc.raw, result);
