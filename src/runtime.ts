@@ -13,6 +13,8 @@ import { seedDemo, type SeedResult } from './demo/seed.js';
 import { startDemoProvider, type DemoProvider } from './demo/provider.js';
 import { seedDemoCustomerOverride, seedDemoPricing } from './demo/pricing.js';
 import { seedDemoInvoicing } from './demo/invoicing.js';
+import { seedDemoPayments } from './demo/payments.js';
+import { postMissingDocuments } from './modules/payments/ledger-check.js';
 import { warmUpPdfRenderer } from './modules/invoicing/pdf.js';
 import { syncProviderInvoices } from './modules/provider-billing/sync-invoices.js';
 import { syncAll } from './modules/customers/sync-customers.js';
@@ -100,6 +102,8 @@ export async function start(config: Config, mode: 'serve' | 'worker'): Promise<R
       const seeded = config.demo ? await seedDemo(deps) : undefined;
       // price rules and rates for demo stores made before pricing existed (no-op when any rule exists)
       if (config.demo) await seedDemoPricing(deps);
+      // documents from before the journal existed are posted once (an upgraded desk)
+      await postMissingDocuments(deps, systemActor);
       return { bootstrapAdmin: admin, seed: seeded };
     });
     const noUsers = (await countUsers(deps.db)) === 0;
@@ -124,7 +128,7 @@ export async function start(config: Config, mode: 'serve' | 'worker'): Promise<R
           await seedDemoCustomerOverride(deps);
           for (const id of accounts) await syncProviderInvoices(deps, systemActor, id);
           // then a month of customer invoices from what the provider billed
-          await seedDemoInvoicing(deps);
+          if (await seedDemoInvoicing(deps)) await seedDemoPayments(deps);
         })().catch((err) => deps.log.warn({ err }, 'demo sync failed'));
       } catch (err) {
         demoProvider = { error: err instanceof Error ? err.message : String(err) };

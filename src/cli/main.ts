@@ -12,6 +12,7 @@ import { importCommands } from './import-commands.js';
 import { payablesCommands } from './payables-commands.js';
 import { invoiceCommands } from './invoice-commands.js';
 import { mailCommands } from './mail-commands.js';
+import { ledgerCommands } from './ledger-commands.js';
 
 export interface CliContext {
   config: () => Config;
@@ -57,6 +58,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   payablesCommands(program, ctx);
   invoiceCommands(program, ctx);
   mailCommands(program, ctx);
+  ledgerCommands(program, ctx);
 
   try {
     await program.parseAsync(argv);

@@ -18,6 +18,7 @@ import { importRoutes } from '../modules/provider-billing/imports.routes.js';
 import { providerInvoiceRoutes } from '../modules/provider-billing/invoices.routes.js';
 import { pricingRoutes } from '../modules/pricing/pricing.routes.js';
 import { invoicingRoutes } from '../modules/invoicing/invoicing.routes.js';
+import { paymentRoutes } from '../modules/payments/payments.routes.js';
 import { systemRoutes } from '../modules/system/system.routes.js';
 import { authRoutes } from '../modules/users/auth.routes.js';
 import { userRoutes } from '../modules/users/users.routes.js';
@@ -100,6 +101,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<Fasti
   providerInvoiceRoutes(app, deps);
   pricingRoutes(app, deps);
   invoicingRoutes(app, deps);
+  paymentRoutes(app, deps);
 
   const webDir = opts.webDir ?? WEB_DIST_DIR;
   const hasWeb = existsSync(join(webDir, 'index.html'));

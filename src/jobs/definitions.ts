@@ -13,11 +13,13 @@ import { syncProviderInvoices } from '../modules/provider-billing/sync-invoices.
 import { sendPayableNotices } from '../modules/provider-billing/payable-notices.js';
 import { registerEmailEffect } from '../modules/notifications/send-email.js';
 import { registerInvoiceDelivery } from '../modules/invoicing/delivery.js';
+import { checkLedger } from '../modules/payments/ledger-check.js';
 
 export const OUTBOX_DISPATCH = 'outbox.dispatch';
 export const MAINTENANCE_SWEEP = 'maintenance.sweep';
 export const PROVIDER_SYNC = 'provider.sync';
 export const PAYABLES_DAILY = 'provider_billing.daily';
+export const LEDGER_CHECK = 'ledger.check';
 
 /** Every side effect the desk performs, by name: the one registry the dispatcher uses (serve, worker, CLI). */
 export function registerEffects(deps: Deps): void {
@@ -74,6 +76,19 @@ export function jobDefinitions(deps: Deps): JobDefinition[] {
           }
         }
         return { synced, notices: await sendPayableNotices(deps) };
+      },
+    },
+    {
+      // the journal's three proofs; the last result is kept for the console, a failure is logged loudly
+      name: LEDGER_CHECK,
+      cron: '45 5 * * *',
+      handler: async () => {
+        const r = await checkLedger(deps.db);
+        const value = JSON.stringify({ ...r, at: deps.clock.now().toISOString() });
+        await sql`INSERT INTO system_state (key, value, updated_at) VALUES ('ledger_check', ${value}, ${deps.clock.now()})
+          ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at`.execute(deps.db);
+        if (!r.ok) deps.log.error({ chain: r.chain, unbalanced: r.unbalanced.length, documents: r.documents.length, receivables: r.receivables.length }, 'ledger check failed');
+        return { ok: r.ok, entries: r.entries };
       },
     },
     {
