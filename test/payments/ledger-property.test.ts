@@ -10,6 +10,8 @@ import { checkLedger } from '../../src/modules/payments/ledger-check.js';
 import { customerBalances } from '../../src/modules/payments/ledger.js';
 import { allocatePayment, recordPayment, refundPayment, reversePayment } from '../../src/modules/payments/payments.js';
 import { openItems } from '../../src/modules/payments/receivables.repo.js';
+import { ageItems, BUCKETS } from '../../src/modules/payments/aging.js';
+import { today } from '../../src/modules/provider-billing/provider-invoices.js';
 import { makeAccount } from '../helpers/fixtures.js';
 import { billableCustomer, issuedInvoice } from '../helpers/receivables.js';
 import { createTestDeps, type TestDeps } from '../helpers/store.js';
@@ -20,7 +22,7 @@ import { createTestDeps, type TestDeps } from '../helpers/store.js';
  * After each history: the journal balances and proves itself; the customer's receivable in the
  * journal is exactly Σ invoices − Σ credits − Σ applied payments + Σ reversed applications, as
  * the test counts them from what each use case returned; no allocation exceeds its payment or its
- * invoice; open items add up to the receivable.
+ * invoice; open items, and the aging buckets as of any later day, add up to the receivable.
  */
 const actor = cliActor('prop');
 let deps: TestDeps;
@@ -38,7 +40,8 @@ type Op =
   | { t: 'pay'; cents: number; mode: 'oldest' | 'none' | 'named'; pick: number }
   | { t: 'allocate'; pick: number }
   | { t: 'refund'; pick: number; part: number }
-  | { t: 'reverse'; pick: number };
+  | { t: 'reverse'; pick: number }
+  | { t: 'wait'; days: number };
 
 const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ t: fc.constant('invoice' as const), cents: fc.integer({ min: 1, max: 500_000 }) }),
@@ -47,6 +50,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ t: fc.constant('allocate' as const), pick: fc.nat() }),
   fc.record({ t: fc.constant('refund' as const), pick: fc.nat(), part: fc.integer({ min: 1, max: 100 }) }),
   fc.record({ t: fc.constant('reverse' as const), pick: fc.nat() }),
+  fc.record({ t: fc.constant('wait' as const), days: fc.integer({ min: 1, max: 70 }) }),
 );
 
 const eur = (cents: bigint) => moneyToDecimalString({ amount: cents, currency: 'EUR' });
@@ -94,6 +98,8 @@ describe('ledger properties', () => {
               const left = (await deps.db.selectFrom('payments').select('amount').where('id', '=', p.id).executeTakeFirstOrThrow()).amount - p.applied;
               const amount = (left * BigInt(o.part)) / 100n;
               await refundPayment(deps, actor, p.id, { amount: eur(amount > 0n ? amount : 1n), method: 'bank_transfer', reason: 'prop' });
+            } else if (o.t === 'wait') {
+              deps.clock.advance({ days: o.days });
             } else if (o.t === 'reverse' && payments.length) {
               const p = payments[o.pick % payments.length]!;
               await reversePayment(deps, actor, p.id, { reason: 'prop' });
@@ -111,6 +117,10 @@ describe('ledger properties', () => {
         const items = await openItems(deps.db, { customerId: c });
         expect(items.reduce((s, i) => s + (i.kind === 'invoice' ? i.open : -i.open), 0n)).toBe(bal.receivable);
         expect(items.every((i) => i.open >= 0n && i.open <= i.gross)).toBe(true);
+        // aging buckets (as of today, whatever time has passed) add up to the balance
+        const [aged] = ageItems(items, today(deps.clock.now()));
+        const row = aged?.customers.find((x) => x.customerId === c);
+        expect(row ? BUCKETS.reduce((sum, b) => sum + row[b], row.disputed) : 0n).toBe(bal.receivable);
         const over = await sql<{ n: string }>`
           SELECT count(*)::text AS n FROM payments p WHERE p.customer_id = ${c} AND
             coalesce((SELECT sum(a.amount) FROM allocations a WHERE a.payment_id = p.id AND a.released_at IS NULL), 0)
