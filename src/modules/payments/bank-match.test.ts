@@ -44,6 +44,8 @@ describe('matchEntry', () => {
     }
     // less than the invoices: the first gets what there is
     expect(matchEntry(entry({ amount: 3000n, endToEndId: 'INV-2026-000042' }), base).allocate).toEqual([{ invoiceId: 'i1', amount: 3000n }]);
+    // an ISO 11649 creditor reference carries the number
+    expect(matchEntry(entry({ remittance: 'RF18INV2026000042' }), base)).toMatchObject({ status: 'matched', customerId: 'c_a' });
     // a number inside a longer one is not that number
     expect(matchEntry(entry({ remittance: 'INV-2026-0000421' }), base).status).not.toBe('matched');
     // a settled invoice still names its customer; nothing to allocate

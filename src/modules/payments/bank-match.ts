@@ -76,8 +76,11 @@ export interface MatchDecision {
 /** Upper-case ASCII letters and digits only: "inv 2026-000042" and "INV2026000042" compare equal. */
 export const compactKey = (s: string): string => s.toUpperCase().replace(/[^A-Z0-9]/g, '');
 
-/** Words of a text, as the compact keys a reference or number can be spread over. */
-const words = (text: string): string[] => text.toUpperCase().match(/[A-Z0-9]+/g) ?? [];
+/**
+ * Words of a text, as the compact keys a reference or number can be spread over. An ISO 11649
+ * creditor reference ("RF43INV2026000046") counts as the reference it carries.
+ */
+const words = (text: string): string[] => (text.toUpperCase().match(/[A-Z0-9]+/g) ?? []).map((w) => w.replace(/^RF\d{2}(?=[A-Z0-9]{3,21}$)/, ''));
 
 /** A number is written in at most this many pieces ("INV 2026 000042", a GUID's five groups). */
 const MAX_PIECES = 6;
