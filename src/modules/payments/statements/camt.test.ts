@@ -229,7 +229,9 @@ describe('camt structure', () => {
     ['an impossible date', camt053('').replace('2026-03-02', '2026-02-30'), { code: 'bank.bad_date', params: { value: '2026-02-30' }, at: 'Stmt[0]/Ntry[0]/BookgDt' }],
     ['no Stmt', '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><GrpHdr/></BkToCstmrStmt></Document>', { code: 'bank.empty' }],
   ])('refuses %s', (_name, xml, expected) => {
-    expect(errorOf(() => parseCamt(xml))).toMatchObject(expected);
+    const e = errorOf(() => parseCamt(xml));
+    expect(e).toMatchObject(expected);
+    if (e.code === 'bank.missing_field') expect(Object.keys(e.params)).toEqual(['field']);
   });
 
   it('reports malformed XML with line and column', () => {

@@ -133,7 +133,8 @@ function readEntry(ntry: unknown, at: string): { entry: Omit<KeylessEntry, 'posi
   const reversal = ['true', '1'].includes(text(ntry, 'RvslInd') ?? '');
   const stsCode = text(ntry, 'Sts') ?? text(ntry, 'Sts', 'Cd') ?? text(ntry, 'Sts', 'Prtry');
   const status = STATUS[stsCode ?? ''];
-  if (!status) throw new StatementError(stsCode ? 'bank.bad_field' : 'bank.missing_field', { field: 'Sts', value: stsCode ?? '' }, `${at}/Sts`);
+  if (!stsCode) throw new StatementError('bank.missing_field', { field: 'Sts' }, `${at}/Sts`);
+  if (!status) throw new StatementError('bank.bad_field', { field: 'Sts', value: stsCode }, `${at}/Sts`);
   const date = (el: string) => {
     const t = text(ntry, el, 'Dt') ?? text(ntry, el, 'DtTm');
     return t ? datePart(t, `${at}/${el}`) : null;
