@@ -59,6 +59,9 @@ describe('payments API', () => {
     expect(await entries()).toBe(before + 2);
     const detail = (await get(`/api/payments/${list[0].id}`)).json();
     expect(detail.allocations).toMatchObject([{ invoiceId: inv1.id, invoiceNumber: inv1.number, amount: '100.00', releasedOn: null }]);
+    // the invoice says what is left to pay, also to the customer in the portal
+    expect((await get(`/api/invoices/${inv1.id}`)).json().invoice).toMatchObject({ gross: '300.00', open: '200.00' });
+    expect((await get(`/api/invoices/${inv1.id}`, portal)).json().invoice.open).toBe('200.00');
   });
 
   it('refuses bad input with a 400 that names the field, and leaves nothing behind', async () => {

@@ -49,6 +49,8 @@ export interface Invoice {
   net: bigint;
   tax: bigint;
   gross: bigint;
+  /** issued documents: what is left to pay (an invoice) or to apply (a credit note); null for drafts */
+  open: bigint | null;
   taxMode: string;
   taxRate: string;
   locale: string;
@@ -64,7 +66,7 @@ export interface Invoice {
   updatedAt: Date;
 }
 
-export const toInvoice = (r: InvoiceRow & { customer_name: string }): Invoice => ({
+export const toInvoice = (r: InvoiceRow & { customer_name: string; open?: string | null }): Invoice => ({
   id: r.id,
   kind: r.kind,
   runId: r.run_id,
@@ -85,6 +87,7 @@ export const toInvoice = (r: InvoiceRow & { customer_name: string }): Invoice =>
   net: r.net,
   tax: r.tax,
   gross: r.gross,
+  open: r.open == null ? null : BigInt(r.open),
   taxMode: r.tax_mode,
   taxRate: r.tax_rate,
   locale: r.locale,
@@ -100,7 +103,10 @@ export const toInvoice = (r: InvoiceRow & { customer_name: string }): Invoice =>
   updatedAt: r.updated_at,
 });
 
-const base = (db: Executor) => db.selectFrom('invoices as i').innerJoin('customers as c', 'c.id', 'i.customer_id').selectAll('i').select('c.company_name as customer_name');
+/** What is left open of an issued document (payments and credits allocated to it, or where a credit note was applied); null for drafts. */
+const openSql = sql<string | null>`CASE WHEN i.status = 'draft' THEN NULL ELSE (i.gross - coalesce((SELECT sum(a.amount) FROM allocations a
+  WHERE (CASE WHEN i.kind = 'invoice' THEN a.invoice_id ELSE a.credit_note_id END) = i.id AND a.released_at IS NULL), 0))::text END`;
+const base = (db: Executor) => db.selectFrom('invoices as i').innerJoin('customers as c', 'c.id', 'i.customer_id').selectAll('i').select(['c.company_name as customer_name', openSql.as('open')]);
 
 export async function findInvoice(db: Executor, id: string, opts: { forUpdate?: boolean; customerId?: string } = {}): Promise<Invoice | undefined> {
   let q = base(db).where('i.id', '=', id);

@@ -46,6 +46,8 @@ export const InvoiceOut = z.object({
   net: z.string(),
   tax: z.string(),
   gross: z.string(),
+  /** issued documents: what is left to pay (invoice) or to apply (credit note); null for drafts */
+  open: z.string().nullable(),
   taxMode: z.string(),
   taxRate: z.string(),
   locale: z.string(),
@@ -77,6 +79,7 @@ export const toInvoiceOut = (i: Invoice): z.input<typeof InvoiceOut> => ({
   net: dec(i.net, i.currency),
   tax: dec(i.tax, i.currency),
   gross: dec(i.gross, i.currency),
+  open: i.open === null ? null : dec(i.open, i.currency),
   taxMode: i.taxMode,
   taxRate: i.taxRate,
   locale: i.locale,
