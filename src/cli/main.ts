@@ -9,6 +9,7 @@ import { serverCommands } from './server-commands.js';
 import { userCommands } from './user-commands.js';
 import { providerCommands } from './provider-commands.js';
 import { importCommands } from './import-commands.js';
+import { bankCommands } from './bank-commands.js';
 import { payablesCommands } from './payables-commands.js';
 import { invoiceCommands } from './invoice-commands.js';
 import { mailCommands } from './mail-commands.js';
@@ -55,6 +56,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   dataCommands(program, ctx);
   providerCommands(program, ctx);
   importCommands(program, ctx);
+  bankCommands(program, ctx);
   payablesCommands(program, ctx);
   invoiceCommands(program, ctx);
   mailCommands(program, ctx);
