@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { isAppError, type AppError } from '../../src/core/errors.js';
 import { cliActor } from '../../src/db/tx.js';
 import { importBankFile } from '../../src/modules/payments/bank-import.js';
-import { saveMapping } from '../../src/modules/payments/bank-review.js';
+import { confirmEntry, saveMapping } from '../../src/modules/payments/bank-review.js';
 import { checkLedger } from '../../src/modules/payments/ledger-check.js';
 import { invoiceOpen, listPayments } from '../../src/modules/payments/receivables.repo.js';
 import { makeAccount } from '../helpers/fixtures.js';
@@ -109,6 +109,45 @@ describe('bank statement import', () => {
     expect(p).toMatchObject({ status: 'reversed', flagged: true });
     expect(p!.reversalReason).toMatch(/^MD06: /);
     expect((await checkLedger(deps.db)).ok).toBe(true);
+  });
+
+  it('a return the matcher cannot pin down waits for a person, who names the payment (or picks a candidate)', async () => {
+    const c = await billableCustomer(deps, { accountId });
+    const a = await issuedInvoice(deps, c, '61.00');
+    const b = await issuedInvoice(deps, c, '61.00');
+    const iban = 'DE75512108001245126199';
+    await importFile(camt053({ id: 'STMT-6', entries: [{ amount: '61.00', ref: 'R6-1', text: a.number, payerIban: iban }, { amount: '61.00', ref: 'R6-2', text: b.number, payerIban: iban }] }));
+    const [pa, pb] = [(await entryByRef('R6-1')).payment_id!, (await entryByRef('R6-2')).payment_id!];
+    // same payer and amount twice, no end-to-end id: two candidates; no payer at all: nothing to go on
+    await importFile(camt053({ id: 'STMT-6b', entries: [{ amount: '61.00', credit: false, reversal: true, ref: 'R6-3', payerIban: iban, returnReason: 'AC04' }, { amount: '61.00', credit: false, reversal: true, ref: 'R6-4' }] }));
+    const sugg = await entryByRef('R6-3');
+    expect(sugg).toMatchObject({ match_status: 'suggested', match_reason: 'return_several_payments' });
+    expect(sugg.suggestions.map((x) => (x as { paymentId?: string }).paymentId).sort()).toEqual([pa, pb].sort());
+    expect(await entryByRef('R6-4')).toMatchObject({ match_status: 'unmatched' });
+    const n = sugg.suggestions.findIndex((x) => (x as { paymentId?: string }).paymentId === pb);
+    expect(await confirmEntry(deps, actor, sugg.id, { suggestion: n })).toMatchObject({ reversedPaymentId: pb, paymentId: null, customerId: c });
+    expect(await invoiceOpen(deps.db, b.id)).toBe(6100n);
+    const other = await entryByRef('R6-4');
+    // a return needs a payment, not a customer
+    await expect(confirmEntry(deps, actor, other.id, { customerId: c })).rejects.toMatchObject({ code: 'bank.return_needs_payment' });
+    expect(await confirmEntry(deps, actor, other.id, { paymentId: pa })).toMatchObject({ reversedPaymentId: pa });
+    expect(await invoiceOpen(deps.db, a.id)).toBe(6100n);
+    expect(await deps.db.selectFrom('bank_entries').select(['match_status', 'decided_by']).where('id', '=', other.id).executeTakeFirst()).toEqual({ match_status: 'confirmed', decided_by: 'test' });
+    // the same payment cannot be returned twice
+    await importFile(camt053({ id: 'STMT-6c', entries: [{ amount: '61.00', credit: false, reversal: true, ref: 'R6-5' }] }));
+    await expect(confirmEntry(deps, actor, (await entryByRef('R6-5')).id, { paymentId: pa })).rejects.toMatchObject({ code: 'payments.already_reversed' });
+    expect((await checkLedger(deps.db)).ok).toBe(true);
+  });
+
+  it('a pending entry is set aside, and booked when a later statement brings it booked', async () => {
+    const c = await billableCustomer(deps, { accountId });
+    const inv = await issuedInvoice(deps, c, '44.00');
+    const pending = await importFile(camt054({ id: 'NTF-7', entries: [{ amount: '44.00', ref: 'R7-1', text: inv.number, status: 'PDNG' }] }));
+    expect(pending).toMatchObject({ entries: 1, ignored: 1, matched: 0 });
+    expect(await invoiceOpen(deps.db, inv.id)).toBe(4400n);
+    const booked = await importFile(camt053({ id: 'STMT-7', entries: [{ amount: '44.00', ref: 'R7-1', text: inv.number }] }));
+    expect(booked).toMatchObject({ entries: 1, matched: 1, duplicates: 0 });
+    expect(await invoiceOpen(deps.db, inv.id)).toBe(0n);
   });
 
   it('stores an entry in a currency nobody is billed in as an error and lists it, with the rest of the file booked', async () => {
