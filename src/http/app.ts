@@ -20,6 +20,7 @@ import { pricingRoutes } from '../modules/pricing/pricing.routes.js';
 import { invoicingRoutes } from '../modules/invoicing/invoicing.routes.js';
 import { paymentRoutes } from '../modules/payments/payments.routes.js';
 import { bankRoutes } from '../modules/payments/bank.routes.js';
+import { receivablesRoutes } from '../modules/payments/receivables.routes.js';
 import { systemRoutes } from '../modules/system/system.routes.js';
 import { authRoutes } from '../modules/users/auth.routes.js';
 import { userRoutes } from '../modules/users/users.routes.js';
@@ -104,6 +105,7 @@ export async function buildApp(deps: Deps, opts: AppOptions = {}): Promise<Fasti
   invoicingRoutes(app, deps);
   paymentRoutes(app, deps);
   bankRoutes(app, deps);
+  receivablesRoutes(app, deps);
 
   const webDir = opts.webDir ?? WEB_DIST_DIR;
   const hasWeb = existsSync(join(webDir, 'index.html'));

@@ -13,6 +13,7 @@ import { syncProviderInvoices } from '../modules/provider-billing/sync-invoices.
 import { sendPayableNotices } from '../modules/provider-billing/payable-notices.js';
 import { registerEmailEffect } from '../modules/notifications/send-email.js';
 import { registerInvoiceDelivery } from '../modules/invoicing/delivery.js';
+import { registerStatementDelivery } from '../modules/payments/statement-delivery.js';
 import { checkLedger } from '../modules/payments/ledger-check.js';
 
 export const OUTBOX_DISPATCH = 'outbox.dispatch';
@@ -27,6 +28,7 @@ export function registerEffects(deps: Deps): void {
   registerEventEffect(deps.effects, deps);
   registerEmailEffect(deps);
   registerInvoiceDelivery(deps);
+  registerStatementDelivery(deps);
   deps.effects.register(SUBSCRIPTION_STATUS_EFFECT, async (payload, fx) => {
     const op = await performStatusChange(deps, String(payload.operationId), fx);
     return { state: op.state };

@@ -13,7 +13,7 @@ import { getPartnerProfile, type PartnerProfile } from './partner-profile.js';
  * "draft" number. Lines are grouped by their group (subscription, product, fee) in line order.
  */
 const COUNTRY_NAMES = new Map<string, Intl.DisplayNames>();
-function countryName(locale: Locale, code: string | null | undefined): string | null {
+export function countryName(locale: Locale, code: string | null | undefined): string | null {
   if (!code) return null;
   let names = COUNTRY_NAMES.get(locale);
   if (!names) COUNTRY_NAMES.set(locale, (names = new Intl.DisplayNames([locale], { type: 'region' })));

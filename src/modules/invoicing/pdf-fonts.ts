@@ -36,11 +36,30 @@ export function invoiceFonts(): Record<FontName, fontkit.Font> {
       const file = require.resolve(FILES[name]);
       const font = fontkit.create(readFileSync(file));
       if (!('hasGlyphForCodePoint' in font)) throw new Error(`${file} is a font collection, expected one font`);
+      seedGlyphs(font);
       out[name] = font;
     }
     loaded = out;
   }
   return loaded;
+}
+
+/**
+ * fontkit caches a glyph object per glyph id with the characters of its first lookup, and pdfkit
+ * writes those characters into the PDF's ToUnicode map. A subset that embeds a composite glyph
+ * ("Ä") looks its components ("A") up without characters; in a font shared by every document
+ * that left "A" unmapped for the rest of the process, so copied or extracted text lost it
+ * ("lter" for "Alter"). Looking every character up once, at load, gives each glyph its characters.
+ */
+function seedGlyphs(font: fontkit.Font): void {
+  // where characters share a glyph, the usual one names it: compatibility forms (ﬀ, NBSP, Kangxi
+  // radicals, compatibility ideographs) are left out, and CJK ideographs go before radicals
+  const han = (cp: number) => (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0x3400 && cp <= 0x4dbf);
+  const chars = font.characterSet.filter((cp) => {
+    const ch = String.fromCodePoint(cp);
+    return ch.normalize('NFKC') === ch;
+  });
+  for (const cp of [...chars.filter(han), ...chars.filter((cp) => !han(cp))]) font.glyphForCodePoint(cp);
 }
 
 export function primaryFamily(locale: Locale): FontFamily {
