@@ -25,8 +25,14 @@ import { InvoicePage } from './pages/invoicing/Invoice';
 import { InvoicesPage } from './pages/invoicing/Invoices';
 import { ChargesPage } from './pages/invoicing/Charges';
 import { InvoiceSettingsPage } from './pages/invoicing/Settings';
+import { PaymentsPage } from './pages/payments/Payments';
+import { PaymentPage } from './pages/payments/Payment';
+import { RecordPaymentPage } from './pages/payments/RecordPayment';
+import { BankImportPage } from './pages/payments/BankImport';
+import { BankReviewPage } from './pages/payments/BankReview';
+import { AgingPage } from './pages/payments/Aging';
 import { Redirect, navigate, useLocation } from './router';
-import { SessionContext, isAdmin, type SessionValue } from './session';
+import { SessionContext, canBill, isAdmin, type SessionValue } from './session';
 
 type Boot = { state: 'loading' } | { state: 'ready' } | { state: 'failed'; error: unknown };
 
@@ -176,6 +182,11 @@ const PAGE_TITLE_KEYS: Record<string, string> = {
   '/invoicing/runs': 'web.invoicing.runs.title',
   '/invoicing/charges': 'web.invoicing.charges.title',
   '/invoicing/settings': 'web.invoicing.settings.title',
+  '/payments': 'web.payments.title',
+  '/payments/new': 'web.payments.record.title',
+  '/bank/import': 'web.bank.import.title',
+  '/bank/review': 'web.bank.review.title',
+  '/receivables/aging': 'web.aging.title',
   '/login': 'web.login.title',
 };
 
@@ -195,6 +206,7 @@ const customerIdOf = (path: string) => idIn('/customers/', path);
 const providerInvoiceIdOf = (path: string) => idIn('/provider-billing/invoices/', path);
 const invoiceRunIdOf = (path: string) => idIn('/invoicing/runs/', path);
 const invoiceIdOf = (path: string) => idIn('/invoicing/invoices/', path);
+const paymentIdOf = (path: string) => idIn('/payments/', path);
 
 function Routes({ user }: { user: User | null }) {
   const { path, search } = useLocation();
@@ -215,7 +227,9 @@ function Routes({ user }: { user: User | null }) {
                 ? 'web.invoicing.runs.title'
                 : invoiceIdOf(path)
                   ? 'web.invoicing.invoices.title'
-                  : undefined));
+                  : paymentIdOf(path)
+                    ? 'web.payments.title'
+                    : undefined));
     document.title = key ? `${t(key)} · Partnerdesk` : 'Partnerdesk';
   }, [path, t, user]);
 
@@ -248,7 +262,7 @@ function Routes({ user }: { user: User | null }) {
           <Portal />
         ) : path === '/me' ? (
           <Me />
-        ) : ['/users', '/audit', '/customers', '/subscriptions', '/pricing'].includes(path) || path.startsWith('/provider-billing') || path.startsWith('/invoicing') || customerIdOf(path) ? (
+        ) : ['/users', '/audit', '/customers', '/subscriptions', '/pricing'].includes(path) || path.startsWith('/provider-billing') || path.startsWith('/invoicing') || path.startsWith('/payments') || path.startsWith('/bank') || path.startsWith('/receivables') || customerIdOf(path) ? (
           <Forbidden />
         ) : (
           <NotFound path={path} />
@@ -305,11 +319,29 @@ function Routes({ user }: { user: User | null }) {
     case '/invoicing/settings':
       page = <InvoiceSettingsPage />;
       break;
+    case '/payments':
+      page = <PaymentsPage />;
+      break;
+    case '/payments/new':
+      page = canBill(user) ? <RecordPaymentPage /> : <Forbidden />;
+      break;
+    case '/bank':
+      return <Redirect to="/bank/import" />;
+    case '/bank/import':
+      page = <BankImportPage />;
+      break;
+    case '/bank/review':
+      page = <BankReviewPage />;
+      break;
+    case '/receivables/aging':
+      page = <AgingPage />;
+      break;
     default: {
       const customerId = customerIdOf(path);
       const invoiceId = providerInvoiceIdOf(path);
       const runId = invoiceRunIdOf(path);
       const customerInvoiceId = invoiceIdOf(path);
+      const paymentId = paymentIdOf(path);
       page = customerId ? (
         <Customer key={customerId} id={customerId} />
       ) : invoiceId ? (
@@ -318,6 +350,8 @@ function Routes({ user }: { user: User | null }) {
         <InvoiceRunPage key={runId} id={runId} />
       ) : customerInvoiceId ? (
         <InvoicePage key={customerInvoiceId} id={customerInvoiceId} />
+      ) : paymentId ? (
+        <PaymentPage key={paymentId} id={paymentId} />
       ) : (
         <NotFound path={path} />
       );

@@ -140,10 +140,12 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Do not treat 401 as "the session ended" (login, session probe). */
   allowUnauthorized?: boolean;
+  /** extra request headers (e.g. an Idempotency-Key on a POST) */
+  headers?: Record<string, string>;
 }
 
 export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, opts: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json, application/problem+json', 'Accept-Language': state.locale };
+  const headers: Record<string, string> = { ...opts.headers, Accept: 'application/json, application/problem+json', 'Accept-Language': state.locale };
   // a FormData body sets its own multipart content type (with the boundary)
   const form = typeof FormData !== 'undefined' && opts.body instanceof FormData;
   if (opts.body !== undefined && !form) headers['Content-Type'] = 'application/json';

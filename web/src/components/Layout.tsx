@@ -16,7 +16,6 @@ interface NavItem {
 
 // provider invoices (payables) are under Provider billing, customer invoices under Customer invoices
 const COMING: { key: string; icon: IconName }[] = [
-  { key: 'payments', icon: 'payments' },
   { key: 'collections', icon: 'collections' },
   { key: 'tickets', icon: 'tickets' },
   { key: 'knowledge_base', icon: 'knowledge' },
@@ -66,6 +65,16 @@ export function Layout({ children }: { children: ReactNode }) {
             { to: '/invoicing/runs', label: t('web.nav.invoice_runs'), icon: 'layers' },
             { to: '/invoicing/charges', label: t('web.nav.uninvoiced_charges'), icon: 'inbox' },
             { to: '/invoicing/settings', label: t('web.nav.invoice_settings'), icon: 'sliders' },
+          ],
+        },
+        {
+          to: '/payments',
+          label: t('web.nav.payments'),
+          icon: 'payments',
+          children: [
+            { to: '/bank/import', label: t('web.nav.bank_import'), icon: 'inbox' },
+            { to: '/bank/review', label: t('web.nav.bank_review'), icon: 'check' },
+            { to: '/receivables/aging', label: t('web.nav.aging'), icon: 'clock' },
           ],
         },
         { to: '/me', label: t('web.nav.me'), icon: 'me' },

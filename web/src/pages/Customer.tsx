@@ -20,6 +20,7 @@ import { LOCALES, LOCALE_NAMES, isLocale, useI18n, type Locale } from '../i18n';
 import { Link } from '../router';
 import { canBill, useUser } from '../session';
 import { KNOWN_SEGMENTS } from './Customers';
+import { CustomerReceivables } from './payments/CustomerReceivables';
 
 const CURRENCIES = ['EUR', 'USD', 'GBP', 'CHF', 'CNY', 'RUB', 'JPY', 'CAD', 'AUD', 'SEK', 'NOK', 'DKK', 'PLN', 'CZK'];
 const POLL_MS = 2000;
@@ -88,6 +89,7 @@ export function Customer({ id }: { id: string }) {
               <Settings key={c.updatedAt} customer={c} writer={writer} onSaved={(x) => customer.setData(x)} />
             </div>
             <Subscriptions customer={c} writer={writer} />
+            <CustomerReceivables customerId={c.id} />
           </div>
           <FraudDialog open={fraudOpen} customer={c} onClose={() => setFraudOpen(false)} onSaved={(x) => (customer.setData(x), setFraudOpen(false))} />
         </>

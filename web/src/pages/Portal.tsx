@@ -4,9 +4,9 @@ import { useI18n } from '../i18n';
 import { Link } from '../router';
 import { useUser } from '../session';
 import { PortalInvoices } from './invoicing/PortalInvoices';
+import { CustomerReceivables } from './payments/CustomerReceivables';
 
 const UPCOMING: { key: string; icon: IconName }[] = [
-  { key: 'payments', icon: 'payments' },
   { key: 'tickets', icon: 'tickets' },
   { key: 'knowledge_base', icon: 'knowledge' },
 ];
@@ -38,6 +38,7 @@ export function Portal() {
           </p>
         </Card>
         <PortalInvoices />
+        {user.customerId && <CustomerReceivables customerId={user.customerId} readOnly />}
         <Card title={t('web.portal.upcoming')}>
           <ul className="upcoming">
             {UPCOMING.map((m) => (
