@@ -95,7 +95,7 @@ export function BankMappings({ mappings, writer }: { mappings: Resource<{ items:
                     <td className="strong">{m.name}</td>
                     <td className="mono-cell">{m.mapping.delimiter === '\t' ? 'TAB' : (m.mapping.delimiter ?? ',')} · {m.mapping.decimalSeparator ?? '.'}</td>
                     <td className="mono-cell">{m.mapping.dateFormat}</td>
-                    <td className="sub">{Object.entries(m.mapping.columns).filter(([, v]) => v).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(' + ') : v}`).join(' · ')}</td>
+                    <td className="sub">{Object.entries(m.mapping.columns).filter(([, v]) => v).map(([k, v]) => `${(COLUMNS as readonly string[]).includes(k) ? t(`web.bank.mapping.col.${k}`) : k}: ${Array.isArray(v) ? v.join(' + ') : v}`).join(' · ')}</td>
                     {writer && (
                       <td className="col-actions">
                         <Button size="sm" variant="ghost" onClick={() => setEditing(draftOf(m))}>
@@ -134,7 +134,9 @@ function MappingForm({ initial, onClose, onSaved }: { initial: Draft; onClose: (
     const problems: Record<string, string> = {};
     if (!d.name.trim()) problems.name = t('web.bank.mapping.name_required');
     for (const c of REQUIRED) if (!d.columns[c].trim()) problems[`columns/${c}`] = t('web.bank.mapping.column_required');
-    if (!d.columns.amount.trim() && !d.columns.credit.trim()) problems['columns/amount'] = t('web.bank.mapping.amount_required');
+    const signed = Boolean(d.columns.amount.trim());
+    if (signed === Boolean(d.columns.credit.trim() || d.columns.debit.trim())) problems['columns/amount'] = t('web.bank.mapping.amount_required');
+    if (!d.columns.currency.trim() && !/^[A-Za-z]{3}$/.test(d.currency.trim())) problems.currency = t('web.bank.mapping.currency_required');
     setLocal(problems);
     if (Object.keys(problems).length) return;
     setBusy(true);

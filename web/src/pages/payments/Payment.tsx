@@ -196,7 +196,7 @@ function Allocations({ detail, writer, onChanged, actions }: { detail: PaymentDe
             </thead>
             <tbody>
               {detail.allocations.map((a) => (
-                <tr key={a.id} className={a.releasedOn ? 'row-reversed' : undefined}>
+                <tr key={a.id} className={a.releaseReason === 'reversal' ? 'row-reversed' : undefined}>
                   <td>
                     <Link to={`/invoicing/invoices/${encodeURIComponent(a.invoiceId)}`} className="strong">
                       {a.invoiceNumber ?? a.invoiceId}

@@ -1,11 +1,10 @@
 import { useRef, useState, type ReactNode } from 'react';
-import { decimalInput } from '../../components/money';
 import { Button, Dialog, Field, FormError, cx, fieldErrorsOf, useResource, useToast } from '../../components/ui';
 import { useI18n } from '../../i18n';
 import { useUser } from '../../session';
 import { newIdempotencyKey, PAYMENT_METHODS, payments, receivables, type Payment } from './api';
 import { OpenItemsPicker } from './RecordPayment';
-import { formatAmount, localToday } from './shared';
+import { amountInput, formatAmount, localToday } from './shared';
 
 /**
  * The actions on a payment, each a dialog: allocate the unapplied rest, reverse (a returned
@@ -73,7 +72,7 @@ export function AllocateDialog({ open, payment, unapplied, onClose, onDone }: { 
     if (mode === 'chosen') {
       spec = [];
       for (const [invoiceId, text] of Object.entries(chosen)) {
-        const a = text.trim() ? decimalInput(text) : '';
+        const a = text.trim() ? amountInput(text) : '';
         if (a === undefined) return setLocal(t('web.payments.record.amount_invalid'));
         spec.push({ invoiceId, ...(a && { amount: a }) });
       }
@@ -161,7 +160,7 @@ export function RefundDialog({ open, payment, unapplied, onClose, onDone }: { op
 
   const submit = () => {
     const problems: Record<string, string> = {};
-    const value = amount.trim() ? decimalInput(amount) : '';
+    const value = amount.trim() ? amountInput(amount) : '';
     if (value === undefined) problems.amount = t('web.payments.record.amount_invalid');
     if (!reason.trim()) problems.reason = t('web.payments.refund.reason_required');
     setLocal(problems);

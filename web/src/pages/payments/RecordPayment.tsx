@@ -1,13 +1,12 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { Icon } from '../../components/icons';
-import { decimalInput } from '../../components/money';
 import { Alert, Button, Card, EmptyState, Field, FormError, LoadError, PageHeader, Spinner, cx, fieldErrorsOf, useResource, useToast } from '../../components/ui';
 import { useI18n } from '../../i18n';
 import { Link, navigate, useLocation } from '../../router';
 import { useUser } from '../../session';
 import { invoicing } from '../invoicing/api';
 import { newIdempotencyKey, PAYMENT_METHODS, payments, receivables, type AllocateSpec, type OpenItem, type PaymentMethod } from './api';
-import { Amount, formatDay, formatAmount, localToday } from './shared';
+import { Amount, amountInput, formatDay, formatAmount, localToday } from './shared';
 
 type Mode = 'oldest' | 'none' | 'chosen';
 const SHOWN = ['customerId', 'amount', 'currency', 'receivedOn', 'method', 'reference', 'payerName', 'payerIban', 'note', 'allocate'];
@@ -52,7 +51,7 @@ export function RecordPaymentPage() {
     e.preventDefault();
     if (pending.current) return; // a second click before the button is disabled
     const problems: Record<string, string> = {};
-    const value = decimalInput(amount);
+    const value = amountInput(amount);
     if (!customerId) problems.customerId = t('web.payments.record.customer_required');
     if (value === undefined || value.startsWith('-') || /^0*(\.0*)?$/.test(value)) problems.amount = t('web.payments.record.amount_invalid');
     if (!/^[A-Z]{3}$/.test(cur)) problems.currency = t('web.payments.record.currency_invalid');
@@ -60,7 +59,7 @@ export function RecordPaymentPage() {
     if (mode === 'chosen') {
       const list: { invoiceId: string; amount?: string }[] = [];
       for (const [invoiceId, text] of Object.entries(chosen)) {
-        const a = text.trim() ? decimalInput(text) : '';
+        const a = text.trim() ? amountInput(text) : '';
         if (a === undefined) problems.allocate = t('web.payments.record.amount_invalid');
         else list.push({ invoiceId, ...(a && { amount: a }) });
       }

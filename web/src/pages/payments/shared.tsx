@@ -1,5 +1,5 @@
 import { Icon } from '../../components/icons';
-import { formatMoney, isNegative, isZero } from '../../components/money';
+import { decimalInput, formatMoney, isNegative, isZero } from '../../components/money';
 import { formatDay, localToday } from '../../components/payables';
 import { Badge, cx } from '../../components/ui';
 import { useI18n, type Formatter } from '../../i18n';
@@ -22,6 +22,23 @@ export function Amount({ amount, currency, className }: { amount: string | null 
 
 /** Whether an exact decimal amount is above zero. */
 export const isPositive = (amount: string | null | undefined) => Boolean(amount) && !isZero(amount!) && !isNegative(amount!);
+
+/**
+ * What a person typed as an amount, as the API's decimal string, or undefined. Like decimalInput,
+ * and also with thousands grouped by the other mark ("1.000,50" and "1,000.50" → "1000.50").
+ */
+export function amountInput(text: string): string | undefined {
+  const s = text.trim();
+  const dot = s.lastIndexOf('.');
+  const comma = s.lastIndexOf(',');
+  if (dot >= 0 && comma >= 0) {
+    const [group, dec] = dot > comma ? [',', '.'] : ['.', ','];
+    const [int = '', frac] = s.split(dec);
+    if (s.split(dec).length !== 2 || !/^-?\d{1,3}([.,\s\u00a0\u202f']\d{3})*$/.test(int) || int.includes(dec)) return undefined;
+    return decimalInput(`${int.split(group).join('')}.${frac}`);
+  }
+  return decimalInput(s);
+}
 
 export function methodText(fmt: Formatter, method: string): string {
   return fmt.has(`web.payments.methods.${method}`) ? fmt.t(`web.payments.methods.${method}`) : method;
