@@ -97,6 +97,17 @@ describe('payments API', () => {
     expect((await get('/api/payments?flagged=true')).json().items.map((p: { id: string }) => p.id)).toEqual([paid.payment.id]);
   });
 
+  it('a customer gets a payment reference to quote when paying; another customer cannot take it', async () => {
+    const patch = (id: string, body: unknown) => app.inject({ method: 'PATCH', url: `/api/customers/${id}`, payload: body as object, headers: billing.headers });
+    const ok = await patch(alpha, { paymentReference: 'alpha-4711' });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json().paymentReference).toBe('ALPHA-4711');
+    const taken = await patch(beta, { paymentReference: 'ALPHA-4711' });
+    expect(taken.statusCode).toBe(409);
+    expect(taken.json()).toMatchObject({ code: 'customers.payment_reference_taken', field: 'paymentReference' });
+    expect((await patch(beta, { paymentReference: 'x' })).statusCode).toBe(400);
+  });
+
   it('the ledger check is for admins and passes; balances come from the journal', async () => {
     expect((await get('/api/ledger/check', billing)).statusCode).toBe(403);
     const check = await get('/api/ledger/check', admin);

@@ -21,6 +21,8 @@ export interface Customer {
   localeOverride: Locale | null;
   billingCurrency: string;
   paymentTermsDays: number;
+  /** quoted by the customer when paying; bank matching looks for it */
+  paymentReference: string | null;
   segment: string;
   taxSettings: TaxSettings;
   status: 'active' | 'removed_upstream';
@@ -64,6 +66,7 @@ export function toCustomer(r: Row & { subscription_count?: bigint | number | nul
     localeOverride: r.locale_override as Locale | null,
     billingCurrency: r.billing_currency,
     paymentTermsDays: r.payment_terms_days,
+    paymentReference: r.payment_reference,
     segment: r.segment,
     taxSettings: r.tax_settings,
     status: r.status,
@@ -140,6 +143,7 @@ export function customerAuditView(c: Customer): Record<string, unknown> {
     localeOverride: c.localeOverride,
     billingCurrency: c.billingCurrency,
     paymentTermsDays: c.paymentTermsDays,
+    paymentReference: c.paymentReference,
     segment: c.segment,
     taxSettings: c.taxSettings,
     status: c.status,

@@ -33,6 +33,7 @@ export const CustomerOut = z.object({
   localeOverride: z.enum(LOCALES).nullable(),
   billingCurrency: z.string(),
   paymentTermsDays: z.number().int(),
+  paymentReference: z.string().nullable(),
   segment: z.string(),
   taxSettings: z.object({ mode: z.string(), vatId: z.string().nullable().optional(), rate: z.string().nullable().optional() }),
   status: z.enum(['active', 'removed_upstream']),
@@ -58,6 +59,8 @@ export const UpdateCustomerIn = z.strictObject({
   localeOverride: z.enum(LOCALES).nullable().optional(),
   billingCurrency: z.string().regex(/^[A-Z]{3}$/).refine(isCurrency, 'ISO 4217 code').optional(),
   paymentTermsDays: z.number().int().min(0).max(365).optional(),
+  /** what the customer quotes when paying (letters, digits, dashes); null removes it */
+  paymentReference: z.string().trim().toUpperCase().regex(/^[A-Z0-9][A-Z0-9-]{2,34}$/).nullable().optional(),
   segment: z.string().trim().min(1).max(40).regex(/^[a-z0-9_-]+$/).optional(),
   taxSettings: TaxSettingsSchema.optional(),
 });

@@ -1,4 +1,4 @@
-import { notFound } from '../../core/errors.js';
+import { AppError, notFound } from '../../core/errors.js';
 import type { Locale } from '../../core/i18n.js';
 import type { TaxSettings } from '../../db/types.js';
 import { runUseCase, type Actor, type UseCaseDeps } from '../../db/tx.js';
@@ -9,6 +9,7 @@ export interface CustomerPatch {
   localeOverride?: Locale | null | undefined;
   billingCurrency?: string | undefined;
   paymentTermsDays?: number | undefined;
+  paymentReference?: string | null | undefined;
   segment?: string | undefined;
   taxSettings?: TaxSettings | undefined;
 }
@@ -17,9 +18,14 @@ export async function updateCustomer(deps: UseCaseDeps, actor: Actor, id: string
   return runUseCase(deps, actor, async (ctx) => {
     const before = await findCustomer(ctx.trx, id);
     if (!before) throw notFound('customer', id);
+    if (patch.paymentReference) {
+      const taken = await ctx.trx.selectFrom('customers').select('id').where('payment_reference', '=', patch.paymentReference).where('id', '<>', id).executeTakeFirst();
+      if (taken) throw new AppError('conflict', 'customers.payment_reference_taken', { reference: patch.paymentReference }, { field: 'paymentReference' });
+    }
     await ctx.trx
       .updateTable('customers')
       .set({
+        ...(patch.paymentReference !== undefined && { payment_reference: patch.paymentReference }),
         ...(patch.localeOverride !== undefined && { locale_override: patch.localeOverride }),
         ...(patch.billingCurrency !== undefined && { billing_currency: patch.billingCurrency }),
         ...(patch.paymentTermsDays !== undefined && { payment_terms_days: patch.paymentTermsDays }),
