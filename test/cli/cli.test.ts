@@ -29,6 +29,9 @@ const COMMANDS = [
   ['outbox'],
   ['invoice'],
   ['invoice', 'run'],
+  ['ledger'],
+  ['ledger', 'check'],
+  ['import', 'bank'],
 ];
 
 describe('partnerdesk CLI', () => {

@@ -8,6 +8,7 @@ import { dispatchDue } from '../../src/jobs/dispatcher.js';
 import { addManualCharge } from '../../src/modules/invoicing/charges.js';
 import { voidInvoice } from '../../src/modules/invoicing/credit-notes.js';
 import { registerInvoiceDelivery } from '../../src/modules/invoicing/delivery.js';
+import { registerEventEffect } from '../../src/jobs/events.js';
 import { findInvoice, listInvoices } from '../../src/modules/invoicing/invoices.repo.js';
 import { setPartnerProfile } from '../../src/modules/invoicing/partner-profile.js';
 import { issueRun, startRun } from '../../src/modules/invoicing/runs.js';
@@ -48,6 +49,8 @@ beforeAll(async () => {
     config: { PARTNERDESK_SMTP_URL: smtp.url, PARTNERDESK_MAIL_FROM: 'Nordlicht Billing <billing@nordlicht.example>', PARTNERDESK_PUBLIC_URL: 'https://desk.nordlicht.example' },
   });
   registerInvoiceDelivery(deps);
+  // issuing also emits an event for the collections engine (one more effect, performed beside the email)
+  registerEventEffect(deps.effects, deps);
   accountId = (await makeAccount(deps)).id;
   await setPartnerProfile(deps, actor, {
     name: 'Nordlicht Cloud GmbH',
@@ -75,7 +78,7 @@ describe('invoice delivery by email', () => {
   it('sends the issued invoice to the billing contact in their language, with the PDF attached, and records it', async () => {
     const inv = await issuedFor('de', 'rechnung@kunde.example', '1234.50');
     expect(smtp.messages).toHaveLength(0); // nothing leaves inside the use case
-    expect(await dispatchDue(deps)).toMatchObject({ done: 1, failed: 0 });
+    expect(await dispatchDue(deps)).toMatchObject({ done: 2, failed: 0 });
     const [m] = await smtp.waitFor(1);
     expect(m!.to).toEqual(['rechnung@kunde.example']);
     expect(m!.subject).toBe('Rechnung RE-2026-000001 von Nordlicht Cloud GmbH: 1.469,06\u00a0€');
@@ -95,7 +98,7 @@ describe('invoice delivery by email', () => {
   it('retries a temporary failure and records a bounce that will not be retried', async () => {
     const inv = await issuedFor('ru', 'buh@klient.example', '10.00');
     smtp.failNext(1, 451, '4.3.2 Try again later');
-    expect(await dispatchDue(deps)).toMatchObject({ failed: 1, dead: 0 });
+    expect(await dispatchDue(deps)).toMatchObject({ done: 1, failed: 1, dead: 0 });
     expect((await findInvoice(deps.db, inv.id))!).toMatchObject({ deliveryStatus: 'retrying' });
     deps.clock.advance({ seconds: 60 });
     expect(await dispatchDue(deps)).toMatchObject({ done: 1 });
