@@ -1,38 +1,17 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Button, Dialog, EmptyState, Field, FormError, LoadError, Spinner, useResource, useToast } from '../../components/ui';
 import { useI18n } from '../../i18n';
 import type { CustomerOption } from '../invoicing/api';
-import { bank, newIdempotencyKey, receivables, type BankEntry } from './api';
-import { Amount, formatAmount, formatDay } from './shared';
+import { bank, receivables, type BankEntry } from './api';
+import { Amount, formatAmount, formatDay, useSubmit } from './shared';
 
-/** One decision at a time: a second click while it runs does nothing; each decision has its own key. */
-function useOnce() {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const pending = useRef(false);
-  const run = async (work: (key: string) => Promise<void>) => {
-    if (pending.current) return;
-    pending.current = true;
-    setBusy(true);
-    setError(null);
-    try {
-      await work(newIdempotencyKey());
-    } catch (e) {
-      setError(e);
-    } finally {
-      pending.current = false;
-      setBusy(false);
-    }
-  };
-  return { busy, error, setError, run };
-}
 
 /** Book an entry to another customer than suggested, and optionally to chosen open invoices of theirs. */
 export function ReassignDialog({ entry, customers, onClose, onDone }: { entry: BankEntry | null; customers: CustomerOption[]; onClose: () => void; onDone: () => void }) {
   const fmt = useI18n();
   const { t } = fmt;
   const toast = useToast();
-  const s = useOnce();
+  const s = useSubmit();
   const [customerId, setCustomerId] = useState('');
   const [invoiceIds, setInvoiceIds] = useState<string[]>([]);
   const [local, setLocal] = useState('');
@@ -113,7 +92,7 @@ export function IgnoreDialog({ entry, onClose, onDone }: { entry: BankEntry | nu
   const fmt = useI18n();
   const { t } = fmt;
   const toast = useToast();
-  const s = useOnce();
+  const s = useSubmit();
   const [reason, setReason] = useState('');
   const [local, setLocal] = useState('');
   useEffect(() => {

@@ -1,10 +1,10 @@
-import { useRef, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Button, Dialog, Field, FormError, cx, fieldErrorsOf, useResource, useToast } from '../../components/ui';
 import { useI18n } from '../../i18n';
 import { useUser } from '../../session';
-import { newIdempotencyKey, PAYMENT_METHODS, payments, receivables, type Payment } from './api';
+import { PAYMENT_METHODS, payments, receivables, type Payment } from './api';
 import { OpenItemsPicker } from './RecordPayment';
-import { amountInput, formatAmount, localToday } from './shared';
+import { amountInput, formatAmount, localToday, useSubmit } from './shared';
 
 /**
  * The actions on a payment, each a dialog: allocate the unapplied rest, reverse (a returned
@@ -12,27 +12,6 @@ import { amountInput, formatAmount, localToday } from './shared';
  * carries its own Idempotency-Key and the button is disabled while it runs.
  */
 
-/** A submission that runs once at a time: busy state, error, and a guard against a second click. */
-function useSubmit() {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const pending = useRef(false);
-  async function run(work: (key: string) => Promise<void>) {
-    if (pending.current) return;
-    pending.current = true;
-    setBusy(true);
-    setError(null);
-    try {
-      await work(newIdempotencyKey());
-    } catch (e) {
-      setError(e);
-    } finally {
-      pending.current = false;
-      setBusy(false);
-    }
-  }
-  return { busy, error, setError, run };
-}
 
 function ActionDialog({ open, title, onClose, busy, submitLabel, danger, onSubmit, children }: { open: boolean; title: string; onClose: () => void; busy: boolean; submitLabel: string; danger?: boolean; onSubmit: () => void; children: ReactNode }) {
   const { t } = useI18n();

@@ -3,7 +3,8 @@ import { decimalInput, formatMoney, isNegative, isZero } from '../../components/
 import { formatDay, localToday } from '../../components/payables';
 import { Badge, cx } from '../../components/ui';
 import { useI18n, type Formatter } from '../../i18n';
-import type { BankStatus, Payment } from './api';
+import { useRef, useState } from 'react';
+import { newIdempotencyKey, type BankStatus, type Payment } from './api';
 import './payments.css';
 
 // Pieces the payment, bank and receivables pages share: amounts as money, the status badges, the
@@ -102,4 +103,26 @@ export const monthStart = (day: string) => `${day.slice(0, 7)}-01`;
 /** A calendar day moved by whole days. */
 export function addDays(day: string, n: number): string {
   return new Date(Date.parse(`${day.slice(0, 10)}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** A submission that runs once at a time: busy state, error, and a guard against a second click (each submission has its own Idempotency-Key). */
+export function useSubmit() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const pending = useRef(false);
+  async function run(work: (key: string) => Promise<void>) {
+    if (pending.current) return;
+    pending.current = true;
+    setBusy(true);
+    setError(null);
+    try {
+      await work(newIdempotencyKey());
+    } catch (e) {
+      setError(e);
+    } finally {
+      pending.current = false;
+      setBusy(false);
+    }
+  }
+  return { busy, error, setError, run };
 }
