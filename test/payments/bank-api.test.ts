@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { checkLedger } from '../../src/modules/payments/ledger-check.js';
-import { invoiceOpen, listPayments } from '../../src/modules/payments/receivables.repo.js';
+import { documentOpen, listPayments } from '../../src/modules/payments/receivables.repo.js';
 import { makeAccount } from '../helpers/fixtures.js';
 import { makeUser, signIn, testApp, type Session } from '../helpers/http.js';
 import { billableCustomer, issuedInvoice } from '../helpers/receivables.js';
@@ -99,14 +99,14 @@ describe('bank statements API', () => {
     expect(again.statusCode).toBe(409);
     expect(again.json().code).toBe('bank.already_decided');
     expect((await rows()).payments - before.payments).toBe(1);
-    expect(await invoiceOpen(deps.db, ix.id)).toBe(0n);
+    expect(await documentOpen(deps.db, ix.id)).toBe(0n);
 
     // two people at once: one books, the other is told it is decided
     const e2 = await entryOf('A2');
     const both = await Promise.all([post(`/api/bank/entries/${e2.id}/confirm`, { customerId: y }), post(`/api/bank/entries/${e2.id}/confirm`, { customerId: y })]);
     expect(both.map((r) => r.statusCode).sort()).toEqual([200, 409]);
     expect((await rows()).payments - before.payments).toBe(2);
-    expect(await invoiceOpen(deps.db, iy.id)).toBe(0n);
+    expect(await documentOpen(deps.db, iy.id)).toBe(0n);
     expect((await checkLedger(deps.db)).ok).toBe(true);
 
     // the confirmed payer account is learned: the next payment from it is booked by itself
@@ -114,7 +114,7 @@ describe('bank statements API', () => {
     const next = await upload(camt053({ id: 'API-1b', entries: [{ amount: '77.00', ref: 'A3', payerName: 'Someone Else', payerIban: OTHER_PAYER_IBAN }] }));
     expect(next.json()).toMatchObject({ matched: 1 });
     expect((await entryOf('A3')).reason).toBe('payer_iban_amount');
-    expect(await invoiceOpen(deps.db, iy2.id)).toBe(0n);
+    expect(await documentOpen(deps.db, iy2.id)).toBe(0n);
   });
 
   it('re-assigns an entry to another customer and its invoices, refusing invoices of others and unbilled customers', async () => {
@@ -142,9 +142,9 @@ describe('bank statements API', () => {
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toMatchObject({ status: 'confirmed', customerId: q });
     // paid in the order named: 60 to the second invoice, 30 of the first
-    expect(await invoiceOpen(deps.db, iq2.id)).toBe(0n);
-    expect(await invoiceOpen(deps.db, iq1.id)).toBe(1000n);
-    expect(await invoiceOpen(deps.db, ip.id)).toBe(21000n);
+    expect(await documentOpen(deps.db, iq2.id)).toBe(0n);
+    expect(await documentOpen(deps.db, iq1.id)).toBe(1000n);
+    expect(await documentOpen(deps.db, ip.id)).toBe(21000n);
     const [pay] = await listPayments(deps.db, { id: ok.json().paymentId });
     expect(pay).toMatchObject({ customerId: q, amount: 9000n, unapplied: 0n, source: 'bank' });
   });
@@ -178,7 +178,7 @@ describe('bank statements API', () => {
     const m = multipart({ mapping: 'volksbank' }, { name: 'x.csv', content: csv });
     const r = await app.inject({ method: 'POST', url: '/api/bank/imports', payload: m.payload, headers: { ...billing.headers, 'content-type': m.contentType } });
     expect(r.json()).toMatchObject({ matched: 1 });
-    expect(await invoiceOpen(deps.db, inv.id)).toBe(0n);
+    expect(await documentOpen(deps.db, inv.id)).toBe(0n);
     expect((await app.inject({ method: 'DELETE', url: '/api/bank/mappings/volksbank', headers: billing.headers })).statusCode).toBe(204);
     expect((await get('/api/bank/mappings/volksbank')).statusCode).toBe(404);
   });

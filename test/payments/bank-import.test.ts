@@ -5,7 +5,7 @@ import { cliActor } from '../../src/db/tx.js';
 import { importBankFile } from '../../src/modules/payments/bank-import.js';
 import { confirmEntry, saveMapping } from '../../src/modules/payments/bank-review.js';
 import { checkLedger } from '../../src/modules/payments/ledger-check.js';
-import { invoiceOpen, listPayments } from '../../src/modules/payments/receivables.repo.js';
+import { documentOpen, listPayments } from '../../src/modules/payments/receivables.repo.js';
 import { makeAccount } from '../helpers/fixtures.js';
 import { billableCustomer, issuedInvoice } from '../helpers/receivables.js';
 import { createTestDeps, type TestDeps } from '../helpers/store.js';
@@ -54,7 +54,7 @@ describe('bank statement import', () => {
     });
     const r = await importFile(file, { fileName: 'stmt1.xml' });
     expect(r).toMatchObject({ statements: 1, entries: 3, matched: 2, suggested: 0, unmatched: 0, ignored: 1, duplicates: 0, errors: [] });
-    for (const inv of [a, b, d]) expect(await invoiceOpen(deps.db, inv.id)).toBe(0n);
+    for (const inv of [a, b, d]) expect(await documentOpen(deps.db, inv.id)).toBe(0n);
     const pays = await listPayments(deps.db, { customerId: c });
     expect(pays.map((p) => [p.amount, p.method, p.reference, p.payerIban, p.unapplied, p.source]).sort()).toEqual([
       [10000n, 'bank_transfer', 'E2E-1', PAYER_IBAN, 0n, 'bank'],
@@ -91,20 +91,20 @@ describe('bank statement import', () => {
     const after = await counts();
     expect(after.entries - before.entries).toBe(1);
     expect(after.payments - before.payments).toBe(1);
-    expect(await invoiceOpen(deps.db, b.id)).toBe(0n);
+    expect(await documentOpen(deps.db, b.id)).toBe(0n);
   });
 
   it('a returned payment re-opens the invoice it paid and flags the payment', async () => {
     const c = await billableCustomer(deps, { accountId });
     const inv = await issuedInvoice(deps, c, '90.00');
     await importFile(camt053({ id: 'STMT-3', entries: [{ amount: '90.00', ref: 'R3-1', e2e: 'E2E-RET-1', text: inv.number, payerIban: OTHER_PAYER_IBAN, family: 'IDDT', subFamily: 'ESDD' }] }));
-    expect(await invoiceOpen(deps.db, inv.id)).toBe(0n);
+    expect(await documentOpen(deps.db, inv.id)).toBe(0n);
     const paid = await entryByRef('R3-1');
     const r = await importFile(camt053({ id: 'STMT-3b', entries: [{ amount: '90.00', credit: false, reversal: true, ref: 'R3-2', e2e: 'E2E-RET-1', returnReason: 'MD06', payerIban: OTHER_PAYER_IBAN, family: 'IDDT', subFamily: 'ESDD' }] }));
     expect(r).toMatchObject({ matched: 1, errors: [] });
     const ret = await entryByRef('R3-2');
     expect(ret).toMatchObject({ match_status: 'matched', match_reason: 'return_end_to_end_id', reversed_payment_id: paid.payment_id, customer_id: c });
-    expect(await invoiceOpen(deps.db, inv.id)).toBe(9000n);
+    expect(await documentOpen(deps.db, inv.id)).toBe(9000n);
     const [p] = await listPayments(deps.db, { id: paid.payment_id! });
     expect(p).toMatchObject({ status: 'reversed', flagged: true });
     expect(p!.reversalReason).toMatch(/^MD06: /);
@@ -126,12 +126,12 @@ describe('bank statement import', () => {
     expect(await entryByRef('R6-4')).toMatchObject({ match_status: 'unmatched' });
     const n = sugg.suggestions.findIndex((x) => (x as { paymentId?: string }).paymentId === pb);
     expect(await confirmEntry(deps, actor, sugg.id, { suggestion: n })).toMatchObject({ reversedPaymentId: pb, paymentId: null, customerId: c });
-    expect(await invoiceOpen(deps.db, b.id)).toBe(6100n);
+    expect(await documentOpen(deps.db, b.id)).toBe(6100n);
     const other = await entryByRef('R6-4');
     // a return needs a payment, not a customer
     await expect(confirmEntry(deps, actor, other.id, { customerId: c })).rejects.toMatchObject({ code: 'bank.return_needs_payment' });
     expect(await confirmEntry(deps, actor, other.id, { paymentId: pa })).toMatchObject({ reversedPaymentId: pa });
-    expect(await invoiceOpen(deps.db, a.id)).toBe(6100n);
+    expect(await documentOpen(deps.db, a.id)).toBe(6100n);
     expect(await deps.db.selectFrom('bank_entries').select(['match_status', 'decided_by']).where('id', '=', other.id).executeTakeFirst()).toEqual({ match_status: 'confirmed', decided_by: 'test' });
     // the same payment cannot be returned twice
     await importFile(camt053({ id: 'STMT-6c', entries: [{ amount: '61.00', credit: false, reversal: true, ref: 'R6-5' }] }));
@@ -144,10 +144,10 @@ describe('bank statement import', () => {
     const inv = await issuedInvoice(deps, c, '44.00');
     const pending = await importFile(camt054({ id: 'NTF-7', entries: [{ amount: '44.00', ref: 'R7-1', text: inv.number, status: 'PDNG' }] }));
     expect(pending).toMatchObject({ entries: 1, ignored: 1, matched: 0 });
-    expect(await invoiceOpen(deps.db, inv.id)).toBe(4400n);
+    expect(await documentOpen(deps.db, inv.id)).toBe(4400n);
     const booked = await importFile(camt053({ id: 'STMT-7', entries: [{ amount: '44.00', ref: 'R7-1', text: inv.number }] }));
     expect(booked).toMatchObject({ entries: 1, matched: 1, duplicates: 0 });
-    expect(await invoiceOpen(deps.db, inv.id)).toBe(0n);
+    expect(await documentOpen(deps.db, inv.id)).toBe(0n);
   });
 
   it('stores an entry in a currency nobody is billed in as an error and lists it, with the rest of the file booked', async () => {
@@ -191,7 +191,7 @@ describe('bank statement import', () => {
     const b = await issuedInvoice(deps, c, '67.89');
     const r = await importFile(mt940({ ref: 'MT-1', entries: [{ amount: '123.45', text: `Rechnung ${a.number}`, payerName: 'Mueller', bankRef: 'MT1-1' }] }));
     expect(r).toMatchObject({ statements: 1, entries: 1, matched: 1 });
-    expect(await invoiceOpen(deps.db, a.id)).toBe(0n);
+    expect(await documentOpen(deps.db, a.id)).toBe(0n);
 
     await saveMapping(deps, actor, 'sparkasse', {
       delimiter: ';',
@@ -204,7 +204,7 @@ describe('bank statement import', () => {
     const r2 = await importFile(csv, { mappingName: 'sparkasse', fileName: 'umsatz.csv' });
     // no number in the text: the payer's name and the one open invoice with that amount decide it
     expect(r2).toMatchObject({ statements: 1, entries: 2, matched: 1, ignored: 1 });
-    expect(await invoiceOpen(deps.db, b.id)).toBe(0n);
+    expect(await documentOpen(deps.db, b.id)).toBe(0n);
     expect((await importFile(csv, { mappingName: 'sparkasse' })).duplicates).toBe(2);
   });
 });

@@ -7,7 +7,7 @@ import { applyCreditNote, undoAllocation } from '../../src/modules/payments/allo
 import { checkLedger } from '../../src/modules/payments/ledger-check.js';
 import { customerBalances } from '../../src/modules/payments/ledger.js';
 import { allocatePayment, recordPayment, refundPayment, reversePayment } from '../../src/modules/payments/payments.js';
-import { creditOpen, invoiceOpen, listPayments, paymentUnapplied } from '../../src/modules/payments/receivables.repo.js';
+import { documentOpen, listPayments, paymentUnapplied } from '../../src/modules/payments/receivables.repo.js';
 import { errorCode } from '../helpers/errors.js';
 import { makeAccount } from '../helpers/fixtures.js';
 import { billableCustomer, issuedInvoice } from '../helpers/receivables.js';
@@ -34,8 +34,8 @@ describe('payments and allocations', () => {
     const b = await issuedInvoice(deps, c, '50.00');
     const p1 = await pay(c, '120.00');
     expect(p1).toMatchObject({ allocated: 12000n, unapplied: 0n, invoiceIds: [a.id, b.id] });
-    expect(await invoiceOpen(deps.db, a.id)).toBe(0n);
-    expect(await invoiceOpen(deps.db, b.id)).toBe(3000n);
+    expect(await documentOpen(deps.db, a.id)).toBe(0n);
+    expect(await documentOpen(deps.db, b.id)).toBe(3000n);
     const p2 = await pay(c, '45.00');
     expect(p2).toMatchObject({ allocated: 3000n, unapplied: 1500n });
     const bal = (await customerBalances(deps.db, c)).get('EUR')!;
@@ -43,7 +43,7 @@ describe('payments and allocations', () => {
     // the credit pays the next invoice when allocated
     const d = await issuedInvoice(deps, c, '10.00');
     expect(await allocatePayment(deps, actor, p2.id, 'oldest')).toEqual({ allocated: 1000n, unapplied: 500n });
-    expect(await invoiceOpen(deps.db, d.id)).toBe(0n);
+    expect(await documentOpen(deps.db, d.id)).toBe(0n);
     expect((await checkLedger(deps.db)).ok).toBe(true);
   });
 
@@ -79,10 +79,10 @@ describe('payments and allocations', () => {
     const c = await billableCustomer(deps, { accountId });
     const inv = await issuedInvoice(deps, c, '200.00');
     const p = await pay(c, '200.00', { method: 'direct_debit' });
-    expect(await invoiceOpen(deps.db, inv.id)).toBe(0n);
+    expect(await documentOpen(deps.db, inv.id)).toBe(0n);
     const r = await reversePayment(deps, actor, p.id, { reason: 'Returned direct debit', returnCode: 'MD06' });
     expect(r.reopened).toEqual([inv.id]);
-    expect(await invoiceOpen(deps.db, inv.id)).toBe(20000n);
+    expect(await documentOpen(deps.db, inv.id)).toBe(20000n);
     const [view] = await listPayments(deps.db, { id: p.id });
     expect(view).toMatchObject({ status: 'reversed', flagged: true, unapplied: 0n, reversalReason: 'MD06: Returned direct debit' });
     expect(await errorCode(reversePayment(deps, actor, p.id, { reason: 'again' }))).toBe('payments.already_reversed');
@@ -106,12 +106,12 @@ describe('payments and allocations', () => {
     await pay(c, '60.00');
     const [line] = await invoiceLines(deps.db, inv.id);
     const cn = await createCreditNote(deps, actor, inv.id, { reason: 'Outage', lines: [{ lineId: line!.id, amount: '70.00' }] });
-    expect(await invoiceOpen(deps.db, inv.id)).toBe(0n);
-    expect(await creditOpen(deps.db, cn.id)).toBe(3000n);
+    expect(await documentOpen(deps.db, inv.id)).toBe(0n);
+    expect(await documentOpen(deps.db, cn.id)).toBe(3000n);
     expect((await customerBalances(deps.db, c)).get('EUR')!.receivable).toBe(-3000n);
     const next = await issuedInvoice(deps, c, '50.00');
     expect(await applyCreditNote(deps, actor, cn.id, 'oldest')).toEqual({ applied: 3000n, left: 0n });
-    expect(await invoiceOpen(deps.db, next.id)).toBe(2000n);
+    expect(await documentOpen(deps.db, next.id)).toBe(2000n);
     expect((await checkLedger(deps.db)).ok).toBe(true);
   });
 
@@ -121,7 +121,7 @@ describe('payments and allocations', () => {
     const p = await pay(c, '40.00');
     const alloc = await deps.db.selectFrom('allocations').select('id').where('payment_id', '=', p.id).executeTakeFirstOrThrow();
     await undoAllocation(deps, actor, alloc.id);
-    expect(await invoiceOpen(deps.db, inv.id)).toBe(4000n);
+    expect(await documentOpen(deps.db, inv.id)).toBe(4000n);
     expect(await paymentUnapplied(deps.db, p.id)).toBe(4000n);
     expect(await errorCode(undoAllocation(deps, actor, alloc.id))).toBe('payments.allocation_released');
     expect((await checkLedger(deps.db)).ok).toBe(true);

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { openSql } from '../payments/receivables.repo.js';
 import type { Executor } from '../../db/store.js';
 import type { CustomerAddress, DeliveryEvent, InvoicesTable } from '../../db/types.js';
 import type { Selectable } from 'kysely';
@@ -103,10 +104,7 @@ export const toInvoice = (r: InvoiceRow & { customer_name: string; open?: string
   updatedAt: r.updated_at,
 });
 
-/** What is left open of an issued document (payments and credits allocated to it, or where a credit note was applied); null for drafts. */
-const openSql = sql<string | null>`CASE WHEN i.status = 'draft' THEN NULL ELSE (i.gross - coalesce((SELECT sum(a.amount) FROM allocations a
-  WHERE (CASE WHEN i.kind = 'invoice' THEN a.invoice_id ELSE a.credit_note_id END) = i.id AND a.released_at IS NULL), 0))::text END`;
-const base = (db: Executor) => db.selectFrom('invoices as i').innerJoin('customers as c', 'c.id', 'i.customer_id').selectAll('i').select(['c.company_name as customer_name', openSql.as('open')]);
+const base = (db: Executor) => db.selectFrom('invoices as i').innerJoin('customers as c', 'c.id', 'i.customer_id').selectAll('i').select(['c.company_name as customer_name', sql<string | null>`CASE WHEN i.status = 'draft' THEN NULL ELSE ${openSql} END`.as('open')]);
 
 export async function findInvoice(db: Executor, id: string, opts: { forUpdate?: boolean; customerId?: string } = {}): Promise<Invoice | undefined> {
   let q = base(db).where('i.id', '=', id);

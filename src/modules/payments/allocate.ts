@@ -10,7 +10,7 @@ import { today } from '../provider-billing/provider-invoices.js';
 import { lockLedger } from './ledger.js';
 import type { PaymentsDeps } from './payments.js';
 import { postAllocation } from './postings.js';
-import { creditOpen, invoiceOpen, openInvoicesOldestFirst } from './receivables.repo.js';
+import { documentOpen, openInvoicesOldestFirst } from './receivables.repo.js';
 
 /**
  * Allocation: what pays which invoice. The source is a payment (its journal entry moves the
@@ -66,7 +66,7 @@ export async function allocateIn(ctx: UseCaseContext, tz: string, src: Source, s
       if (inv.currency !== src.currency) throw new AppError('bad_request', 'payments.invoice_other_currency', { number: inv.number ?? inv.id, currency: inv.currency }, { field: `${f}.invoiceId` });
       if (seen.has(inv.id)) throw new AppError('bad_request', 'payments.invoice_twice', { number: inv.number ?? inv.id }, { field: `${f}.invoiceId` });
       seen.add(inv.id);
-      const open = await invoiceOpen(ctx.trx, inv.id);
+      const open = await documentOpen(ctx.trx, inv.id);
       let amount = open < left ? open : left;
       if (w.amount !== undefined) {
         try {
@@ -139,7 +139,7 @@ export async function undoAllocation(deps: PaymentsDeps, actor: Actor, allocatio
  * (the invoice was already paid) stays an open credit for the customer's next invoices.
  */
 export async function applyCreditNoteToOwnInvoice(ctx: UseCaseContext, tz: string, cn: { id: string; customerId: string; currency: string; gross: bigint; invoiceId: string; issueDate: string }): Promise<bigint> {
-  const open = await invoiceOpen(ctx.trx, cn.invoiceId);
+  const open = await documentOpen(ctx.trx, cn.invoiceId);
   if (open <= 0n) return 0n;
   const made = await allocateIn(ctx, tz, { id: cn.id, creditNote: true, customerId: cn.customerId, currency: cn.currency, left: cn.gross, date: cn.issueDate }, [{ invoiceId: cn.invoiceId, amount: undefined }], 'invoiceId');
   return made.reduce((s, a) => s + a.amount, 0n);
@@ -152,7 +152,7 @@ export async function applyCreditNote(deps: PaymentsDeps, actor: Actor, creditNo
     await lockLedger(ctx.trx);
     const cn = await ctx.trx.selectFrom('invoices').select(['id', 'kind', 'status', 'customer_id', 'currency']).where('id', '=', creditNoteId).forUpdate().executeTakeFirst();
     if (!cn || cn.kind !== 'credit_note') throw notFound('credit_note', creditNoteId);
-    const left = await creditOpen(ctx.trx, cn.id);
+    const left = await documentOpen(ctx.trx, cn.id);
     if (left <= 0n) throw new AppError('conflict', 'payments.credit_used');
     const tz = deps.config.businessTimeZone;
     const made = await allocateIn(ctx, tz, { id: cn.id, creditNote: true, customerId: cn.customer_id, currency: cn.currency, left, date: today(ctx.now, tz) }, s, 'allocate');

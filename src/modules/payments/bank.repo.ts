@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Executor } from '../../db/store.js';
 import type { BankMatchStatus } from '../../db/types.js';
 import { normalizeIban, type MatchCustomer, type MatchInvoice, type MatchPayment } from './bank-match.js';
-import { openItems } from './receivables.repo.js';
+import { openItems, openSql } from './receivables.repo.js';
 
 /**
  * Bank statements, their entries and match decisions, learned payer accounts and saved CSV
@@ -33,7 +33,7 @@ export async function invoicesByKey(db: Executor, keys: readonly string[]): Prom
   if (keys.length === 0) return [];
   const rows = await sql<{ id: string; number: string; customer_id: string; currency: string; open: string }>`
     SELECT i.id, i.number, i.customer_id, i.currency,
-      (i.gross - coalesce((SELECT sum(a.amount) FROM allocations a WHERE a.invoice_id = i.id AND a.released_at IS NULL), 0))::text AS open
+      ${openSql} AS open
     FROM invoices i
     WHERE i.kind = 'invoice' AND i.status = 'issued' AND i.number IS NOT NULL
       AND upper(regexp_replace(i.number, '[^A-Za-z0-9]', '', 'g')) = ANY(${[...new Set(keys)]}::text[])`.execute(db);
@@ -45,7 +45,7 @@ export async function invoicesById(db: Executor, ids: readonly string[]): Promis
   if (ids.length === 0) return [];
   const rows = await sql<{ id: string; number: string; customer_id: string; currency: string; open: string }>`
     SELECT i.id, i.number, i.customer_id, i.currency,
-      (i.gross - coalesce((SELECT sum(a.amount) FROM allocations a WHERE a.invoice_id = i.id AND a.released_at IS NULL), 0))::text AS open
+      ${openSql} AS open
     FROM invoices i WHERE i.id = ANY(${[...ids]}::text[])`.execute(db);
   return rows.rows.map((r) => ({ id: r.id, number: r.number, customerId: r.customer_id, currency: r.currency, open: BigInt(r.open) }));
 }

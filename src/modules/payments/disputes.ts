@@ -7,7 +7,7 @@ import { emitEvent } from '../../jobs/events.js';
 import { today } from '../provider-billing/provider-invoices.js';
 import { lockLedger } from './ledger.js';
 import { amountIn, type PaymentsDeps } from './payments.js';
-import { invoiceOpen } from './receivables.repo.js';
+import { documentOpen } from './receivables.repo.js';
 
 /**
  * Disputes: a customer contests (part of) an issued invoice. While a dispute is open its amount
@@ -96,7 +96,7 @@ export async function openDispute(deps: PaymentsDeps, actor: Actor, invoiceId: s
     if (!inv) throw notFound('invoice', invoiceId);
     if (inv.kind !== 'invoice') throw new AppError('bad_request', 'payments.dispute_not_invoice', { number: inv.number ?? inv.id });
     if (inv.status !== 'issued') throw new AppError('conflict', 'payments.dispute_not_issued', { number: inv.number ?? inv.id });
-    const left = (await invoiceOpen(ctx.trx, inv.id)) - (await disputedOpen(ctx.trx, inv.id));
+    const left = (await documentOpen(ctx.trx, inv.id)) - (await disputedOpen(ctx.trx, inv.id));
     if (left <= 0n) throw new AppError('conflict', 'payments.dispute_nothing_open', { number: inv.number! });
     const amount = i.amount === undefined ? left : amountIn(i.amount, inv.currency, 'amount');
     if (amount > left) throw new AppError('bad_request', 'payments.dispute_exceeds_open', { number: inv.number! }, { field: 'amount' });

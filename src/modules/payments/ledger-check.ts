@@ -3,6 +3,7 @@ import type { Db, Executor } from '../../db/store.js';
 import { runUseCase, type Actor, type UseCaseDeps } from '../../db/tx.js';
 import { entryHash, GENESIS_HASH, lockLedger } from './ledger.js';
 import { postInvoiceDoc, postProviderInvoice, postProviderPayment } from './postings.js';
+import { appliedSql } from './receivables.repo.js';
 
 /**
  * The integrity check (`partnerdesk ledger check`, and daily): three proofs.
@@ -59,8 +60,7 @@ export async function checkLedger(db: Db): Promise<LedgerCheck> {
     ),
     o AS (
       SELECT i.customer_id, i.currency,
-        sum(CASE WHEN i.kind = 'invoice' THEN 1 ELSE -1 END * (i.gross - coalesce((SELECT sum(a.amount) FROM allocations a
-          WHERE (CASE WHEN i.kind = 'invoice' THEN a.invoice_id ELSE a.credit_note_id END) = i.id AND a.released_at IS NULL), 0))) AS amount
+        sum(CASE WHEN i.kind = 'invoice' THEN 1 ELSE -1 END * (i.gross - ${appliedSql()})) AS amount
       FROM invoices i WHERE i.status <> 'draft' GROUP BY i.customer_id, i.currency
     )
     SELECT coalesce(j.customer_id, o.customer_id) AS "customerId", coalesce(j.currency, o.currency) AS currency,
